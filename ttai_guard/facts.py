@@ -1,0 +1,155 @@
+"""Language-neutral facts that analyzers extract and rules consume.
+
+An analyzer (Python, JavaScript, a config format, plain text) turns one file
+into a :class:`Facts`. Rules never look at syntax trees: they see string
+values with a map back to the source, credentials bound to names, and request
+calls with their resolved URL. Offsets are offsets into the decoded text of
+the file, so one :class:`~ttai_guard.textindex.LineIndex` turns any of them
+into a line and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Stands for a part of a string that is not known statically (an f-string
+#: replacement field, a template substitution, a variable in a concatenation).
+#: It is outside every token and URL alphabet, so no match crosses it.
+DYNAMIC = "\x00"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of a string value copied from one place in the source.
+
+    ``value_start`` is where the run starts in :attr:`Literal.value`,
+    ``source_start`` where it starts in the file's text, and ``length`` how
+    many characters of the value it covers. When the source spells the run
+    with escapes, characters after the first escape map only approximately.
+    """
+
+    value_start: int
+    source_start: int
+    length: int
+
+
+@dataclass(frozen=True)
+class Literal:
+    """A string value known statically, possibly folded from several pieces.
+
+    ``value`` holds the folded text, with :data:`DYNAMIC` for every unknown
+    part. ``segments`` map each literal run of it back to the source.
+    """
+
+    value: str
+    segments: tuple[Segment, ...]
+
+    @classmethod
+    def at(cls, value: str, source_start: int) -> Literal:
+        """Build a literal that maps one-to-one onto the source at an offset."""
+        return cls(value, (Segment(0, source_start, len(value)),))
+
+    def source_offset(self, value_offset: int) -> int:
+        """Return the source offset of the character at ``value_offset``."""
+        best = self.segments[0] if self.segments else Segment(0, 0, 0)
+        for segment in self.segments:
+            if segment.value_start <= value_offset:
+                best = segment
+            else:
+                break
+        inside = min(value_offset - best.value_start, max(best.length, 0))
+        return best.source_start + max(inside, 0)
+
+    def source_end(self, value_end: int) -> int:
+        """Return the source offset just after the character before ``value_end``."""
+        if value_end <= 0:
+            return self.source_offset(0)
+        return self.source_offset(value_end - 1) + 1
+
+    def source_spans(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Return the source ranges that spell ``value[start:end]``."""
+        spans: list[tuple[int, int]] = []
+        for segment in self.segments:
+            low = max(start, segment.value_start)
+            high = min(end, segment.value_start + segment.length)
+            if low < high:
+                offset = segment.source_start - segment.value_start
+                spans.append((low + offset, high + offset))
+        return spans
+
+    @property
+    def is_static(self) -> bool:
+        return DYNAMIC not in self.value
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A literal used as the credential for the ToughTongue API.
+
+    ``name`` is the variable, setting, keyword or header it is bound to, and
+    ``context`` a short phrase for the message (``"assigned to `TTAI_TOKEN`"``).
+    """
+
+    name: str
+    literal: Literal
+    context: str
+
+
+@dataclass(frozen=True)
+class Request:
+    """An HTTP request made by code, with its URL resolved as far as possible.
+
+    ``callee`` is the function as written (``requests.get``, ``fetch``) and
+    ``offset`` where the call starts. ``url`` is ``None`` when the URL could
+    not be resolved to any static text.
+    """
+
+    callee: str
+    offset: int
+    url: Literal | None
+
+
+@dataclass(frozen=True)
+class Region:
+    """A labelled part of a file, such as one notebook cell.
+
+    Findings that start inside ``[start, end)`` get ``label`` added to their
+    message (``"in cell 3"``).
+    """
+
+    start: int
+    end: int
+    label: str
+
+
+@dataclass
+class Facts:
+    """Everything the rules need to know about one file.
+
+    ``strings`` holds every string value of the file (for code: each
+    maximal literal expression, already folded; for text formats: whole lines
+    or values). ``comments`` holds comment text, which token rules read and URL
+    rules ignore. ``settings`` holds name and value pairs of ``.env*`` and
+    configuration files. ``parsed`` is false when the file was read at the text level
+    only, and ``notes`` explains why, for ``--verbose``.
+    """
+
+    strings: list[Literal] = field(default_factory=list)
+    comments: list[Literal] = field(default_factory=list)
+    credentials: list[Credential] = field(default_factory=list)
+    requests: list[Request] = field(default_factory=list)
+    settings: list[tuple[str, Literal]] = field(default_factory=list)
+    regions: list[Region] = field(default_factory=list)
+    parsed: bool = True
+    notes: list[str] = field(default_factory=list)
+
+    def extend(self, other: Facts) -> None:
+        """Add everything ``other`` found (offsets must already be in this file's text)."""
+        self.strings.extend(other.strings)
+        self.comments.extend(other.comments)
+        self.credentials.extend(other.credentials)
+        self.requests.extend(other.requests)
+        self.settings.extend(other.settings)
+        self.regions.extend(other.regions)
+        self.parsed = self.parsed and other.parsed
+        self.notes.extend(other.notes)
