@@ -14,7 +14,17 @@ _SEPARATORS = re.compile(r"[\s_.\-]")
 
 #: Keyword arguments that carry the credential when passed to a ToughTongue client.
 CLIENT_CREDENTIAL_KEYWORDS = frozenset(
-    {"api_key", "apikey", "apiKey", "token", "access_token", "accessToken", "auth_token", "authToken", "key"}
+    {
+        "api_key",
+        "apikey",
+        "apiKey",
+        "token",
+        "access_token",
+        "accessToken",
+        "auth_token",
+        "authToken",
+        "key",
+    }
 )
 
 

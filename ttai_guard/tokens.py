@@ -9,6 +9,7 @@ token.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -104,7 +105,7 @@ def shannon_entropy(value: str) -> float:
 
 def _is_sequence(value: str) -> bool:
     """Tell whether most neighbouring characters are consecutive (``abcd``, ``1234``)."""
-    steps = [ord(b) - ord(a) for a, b in zip(value, value[1:])]
+    steps = [ord(b) - ord(a) for a, b in itertools.pairwise(value)]
     runs = sum(1 for step in steps if step in (1, -1, 0))
     return bool(steps) and runs / len(steps) > 0.5
 
