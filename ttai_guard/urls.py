@@ -30,17 +30,10 @@ URL_PATTERN = re.compile(
     re.IGNORECASE,
 )
 _TRAILING_PUNCTUATION = ".,;:!?*"
-# Local-only names, plus the names reserved for documentation (RFC 2606),
-# which never reach a real server.
+# Local-only names, plus the top-level names RFC 2606 reserves for examples
+# and invalid hosts, which never reach a real server.
 _LOCAL_SUFFIXES = (".localhost", ".local", ".test", ".internal", ".example", ".invalid")
-_LOCAL_NAMES = {
-    "localhost",
-    "host.docker.internal",
-    "0.0.0.0",
-    "example.com",
-    "example.org",
-    "example.net",
-}
+_LOCAL_NAMES = {"localhost", "host.docker.internal", "0.0.0.0"}
 
 
 @dataclass(frozen=True)
@@ -66,7 +59,7 @@ def find_urls(text: str) -> Iterator[UrlMatch]:
         raw = match.group(0).rstrip(_TRAILING_PUNCTUATION)
         end = match.start() + len(raw)
         authority = raw.split("://", 1)[1]
-        cut_by_dynamic = end < len(text) and text[end] == DYNAMIC
+        cut_by_dynamic = match.end() < len(text) and text[match.end()] == DYNAMIC
         host_complete = not (cut_by_dynamic and "/" not in authority)
         parsed = _split(raw)
         if parsed is None or not parsed.hostname:

@@ -1,0 +1,62 @@
+"""Reporters render a :class:`~ttai_guard.runner.ScanResult` in one format.
+
+Every reporter writes paths relative to the current directory (POSIX
+separators) and only redacted text: messages and excerpts are redacted when
+findings are made, and :func:`~ttai_guard.tokens.redact_text` runs again on
+every string a reporter emits.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+
+from ttai_guard.finding import Finding
+from ttai_guard.runner import ScanResult
+
+
+def display_path(path: Path, base: Path | None = None) -> str:
+    """Return ``path`` relative to ``base`` (default: the current directory)."""
+    base = base or Path.cwd()
+    try:
+        relative = os.path.relpath(path, base)
+    except ValueError:
+        return path.as_posix()
+    return Path(relative).as_posix()
+
+
+def summary_counts(result: ScanResult) -> dict[str, int]:
+    levels = Counter(finding.level for finding in result.findings)
+    return {
+        "findings": len(result.findings),
+        "errors": levels.get("error", 0),
+        "warnings": levels.get("warning", 0),
+        "notes": levels.get("note", 0),
+        "files_scanned": result.files_scanned,
+        "files_skipped": len(result.skipped),
+        "files_unreadable": len(result.errors),
+    }
+
+
+def summary_line(result: ScanResult) -> str:
+    counts = summary_counts(result)
+    noun = "finding" if counts["findings"] == 1 else "findings"
+    files = "file" if counts["files_scanned"] == 1 else "files"
+    levels = f"{counts['errors']} errors, {counts['warnings']} warnings"
+    if counts["notes"]:
+        levels += f", {counts['notes']} notes"
+    line = (
+        f"Found {counts['findings']} {noun} ({levels}) in {counts['files_scanned']} {files}; "
+        f"{counts['files_skipped']} skipped."
+    )
+    if result.errors:
+        line += f" {len(result.errors)} could not be read: the scan is incomplete."
+    return line
+
+
+def findings_by_path(findings: list[Finding]) -> dict[Path, list[Finding]]:
+    grouped: dict[Path, list[Finding]] = {}
+    for finding in findings:
+        grouped.setdefault(finding.path, []).append(finding)
+    return grouped

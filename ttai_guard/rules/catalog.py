@@ -178,8 +178,8 @@ containing `_BASE` or `_ENDPOINT`) in a `.env*` file.
 
 Loopback and local hosts are exempt: `localhost`, `127.0.0.0/8`, `[::1]`,
 `0.0.0.0`, `*.localhost`, `*.local`, `*.test`, `*.internal`,
-`host.docker.internal`, and the names reserved for documentation
-(`example.com`, `*.example`, `*.invalid`). ToughTongue hosts are reported by
+`host.docker.internal`, and the reserved top-level names `*.example` and
+`*.invalid`. ToughTongue hosts are reported by
 TTAI301 instead. XML namespaces, doctype and schema URIs, comments and prose
 links are never requests and never reported.
 
@@ -190,12 +190,12 @@ token or the data it guards is exposed.
 
 ## Example
 ```python
-requests.post("http://tt-proxy.corp.example.net/sessions", json=payload)
+requests.post("http://tt-proxy.acme-corp.io/sessions", json=payload)
 ```
 
 ## Use instead
 ```python
-requests.post("https://tt-proxy.corp.example.net/sessions", json=payload)
+requests.post("https://tt-proxy.acme-corp.io/sessions", json=payload)
 ```
 
 ## Known problems
@@ -223,7 +223,7 @@ root.
 One finding is reported per directory lacking coverage, naming every missing
 pattern, at the nearest `.gitignore` at or above that directory (line 1 when
 it is missing or empty, otherwise its last line, where the entries would go).
-The fix (`--fix`) adds the missing entries.
+
 
 ## Why is this bad?
 Without the ignore entries, `git add .` commits the file that holds your

@@ -1,0 +1,91 @@
+"""Shared fixtures: token values built at run time, git repositories, the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+
+# Token bodies are assembled here so that no token-shaped string is ever
+# written into the repository.
+PAT = "ttai_" + "pat_" + "Zq4Lr8Xc2Vb6Nm0Kp3Ws7Td1Yh5Gf9Ja2Ue"
+SK = "sk_" + "live_" + "Q7vR2mXk9LpT4wZa8NcE5bYhD3sF6gJ1"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_git(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Keep the user's git configuration out of every test."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Test")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "test@example.invalid")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "Test")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "test@example.invalid")
+    monkeypatch.delenv("TTAI_GUARD_DEBUG", raising=False)
+
+
+def git(cwd: Path, *args: str) -> str:
+    completed = subprocess.run(
+        ["git", "-c", "init.defaultBranch=main", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return completed.stdout
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> None:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8", newline="")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """An empty git repository in a temporary directory."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    return root
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> dict:
+        return json.loads(self.stdout)
+
+    def findings(self) -> list[tuple[str, str, int, int]]:
+        """Return (rule, path, line, column) of each finding in JSON output."""
+        return [(f["rule"], f["path"], f["line"], f["column"]) for f in self.json()["findings"]]
+
+
+def run_cli(cwd: Path, *args: str, env: dict[str, str] | None = None) -> Run:
+    """Run ``python -m ttai_guard`` as a real process in ``cwd``."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "ttai_guard", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPOSITORY_ROOT), **(env or {})},
+        stdin=subprocess.DEVNULL,
+    )
+    return Run(completed.returncode, completed.stdout, completed.stderr)

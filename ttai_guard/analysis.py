@@ -1,0 +1,263 @@
+"""Scan one file: read, decode, choose an analyzer, run the file rules.
+
+:func:`scan_file` is a plain function of picklable arguments so that worker
+processes can run it. Parsers are imported only when a file both needs one
+and contains text that a rule could report (see :func:`needs_parser`).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ttai_guard import filekinds
+from ttai_guard.analyzers import AnalysisError, AnalyzerSettings
+from ttai_guard.analyzers import text as text_analyzer
+from ttai_guard.decoding import decode, looks_binary
+from ttai_guard.facts import Facts
+from ttai_guard.finding import Finding
+from ttai_guard.rules import FileContext, Hit
+from ttai_guard.rules.catalog import RULES
+from ttai_guard.rules.secrets import check_credentials, check_tokens
+from ttai_guard.rules.transport import check_api_urls, check_request_urls
+from ttai_guard.snippets import locate
+from ttai_guard.textindex import LineIndex
+from ttai_guard.tokens import find_token_bytes, redact
+
+FILE_RULES: tuple[Callable[[FileContext, Facts], Iterator[Hit]], ...] = (
+    check_tokens,
+    check_credentials,
+    check_api_urls,
+    check_request_urls,
+)
+
+# A file that contains none of these (case-insensitively) can hold no finding
+# of any file rule, so it is never parsed. Every token prefix, token-named
+# variable, header and insecure URL contains one of them.
+_TRIGGERS = (
+    "sk_",
+    "live_",
+    "pat_",
+    "ttai",
+    "toughtongue",
+    "tough_tongue",
+    "bearer",
+    "http://",
+    "ws://",
+)
+
+
+@dataclass(frozen=True)
+class FileJob:
+    """One file to scan, with what the parent process knows about it."""
+
+    path: Path
+    build: bool = False
+    secrets_belong_here: bool = False
+
+
+@dataclass
+class FileReport:
+    """The outcome of scanning one file.
+
+    Exactly one of these holds: the file was scanned (``findings``, possibly
+    empty), ``skipped`` says why not, ``error`` says why it could not be
+    read, or ``vanished`` is true. ``notes`` explains degraded scans.
+    """
+
+    path: Path
+    findings: list[Finding] = field(default_factory=list)
+    skipped: str = ""
+    error: str = ""
+    vanished: bool = False
+    notes: list[str] = field(default_factory=list)
+    kind: str = ""
+
+
+def needs_parser(lowered: str, settings: AnalyzerSettings) -> bool:
+    """Tell whether lower-cased text contains anything a parsed rule could report."""
+    if any(trigger in lowered for trigger in _TRIGGERS):
+        return True
+    extra = (*settings.api_hosts, *settings.token_names)
+    return any(word.lower() in lowered for word in extra)
+
+
+def _read(path: Path, max_size: int, report: FileReport) -> bytes | None:
+    """Read a regular file without following it into a device or a FIFO."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        report.vanished = True
+        return None
+    except OSError as error:
+        report.error = f"cannot read: {error.strerror}"
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        report.skipped = "not a regular file"
+        return None
+    if info.st_size > max_size:
+        report.skipped = f"larger than max-file-size ({info.st_size} > {max_size} bytes)"
+        return None
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(max_size + 1)
+    except FileNotFoundError:
+        report.vanished = True
+    except OSError as error:
+        report.error = f"cannot read: {error.strerror}"
+    return None
+
+
+def analyze_text(kind: str, text: str, settings: AnalyzerSettings) -> Facts:
+    """Run the analyzer for ``kind``; raise AnalysisError when it cannot parse."""
+    if kind == filekinds.PYTHON:
+        from ttai_guard.analyzers import python
+
+        return python.analyze(text, settings)
+    if kind in filekinds.JS_DIALECTS:
+        from ttai_guard.analyzers import javascript
+
+        return javascript.analyze(text, settings, filekinds.JS_DIALECTS[kind])
+    if kind == filekinds.NOTEBOOK:
+        from ttai_guard.analyzers import notebook, python
+
+        return notebook.analyze(text, settings, code_analyzer=python.analyze)
+    if kind == filekinds.ENV:
+        from ttai_guard.analyzers import envfile
+
+        return envfile.analyze(text, settings)
+    if kind in (filekinds.MARKDOWN, filekinds.RST):
+        from ttai_guard.analyzers import markup
+
+        return markup.analyze(text, settings)
+    if kind in _KEY_VALUE_KINDS:
+        from ttai_guard.analyzers import keyvalue
+
+        return keyvalue.analyze(text, settings, kind=_KEY_VALUE_KINDS[kind])
+    return text_analyzer.analyze(text, settings)
+
+
+_KEY_VALUE_KINDS = {
+    filekinds.JSON: "json",
+    filekinds.YAML: "yaml",
+    filekinds.TOML: "toml",
+    filekinds.INI: "ini",
+    filekinds.DOCKERFILE: "dockerfile",
+    filekinds.SHELL: "shell",
+}
+
+
+def _facts_for(kind: str, text: str, settings: AnalyzerSettings, report: FileReport) -> Facts:
+    if not needs_parser(text.lower(), settings):
+        return Facts()
+    try:
+        facts = analyze_text(kind, text, settings)
+    except AnalysisError as error:
+        report.notes.append(f"read at the text level: {error}")
+        return text_analyzer.analyze(text, settings)
+    except RecursionError:
+        report.notes.append("read at the text level: the parser ran out of stack")
+        return text_analyzer.analyze(text, settings)
+    report.notes.extend(facts.notes)
+    return facts
+
+
+def _to_findings(context: FileContext, facts: Facts, hits: list[Hit]) -> list[Finding]:
+    findings: list[Finding] = []
+    if not hits:
+        return findings
+    index = LineIndex(context.text)
+    for hit in hits:
+        rule = RULES[hit.rule]
+        message = hit.message
+        for region in facts.regions:
+            if region.start <= hit.start < region.end:
+                message = f"{message} ({region.label})"
+                break
+        secret = hit.identity if hit.secret_spans else ""
+        span = locate(context.text, hit.start, hit.end, hit.secret_spans, secret, index)
+        findings.append(
+            Finding(
+                rule=hit.rule,
+                path=context.path,
+                line=span.line,
+                column=span.column,
+                end_line=span.end_line,
+                end_column=span.end_column,
+                message=message,
+                level=rule.level,
+                snippet=span.snippet,
+                identity=hit.identity,
+                fixable=hit.fixable,
+            )
+        )
+    return findings
+
+
+def _scan_bytes(job: FileJob, data: bytes, report: FileReport) -> None:
+    """Scan undecodable binary data for tokens only."""
+    for token in find_token_bytes(data):
+        report.findings.append(
+            Finding(
+                rule="TTAI101",
+                path=job.path,
+                line=1,
+                column=token.start + 1,
+                end_line=1,
+                end_column=token.end + 1,
+                message=(
+                    f"Hardcoded ToughTongue token `{redact(token.value)}` in binary data "
+                    f"at byte offset {token.start}. Rotate this token."
+                ),
+                level=RULES["TTAI101"].level,
+                snippet="",
+                identity=token.value,
+            )
+        )
+
+
+def scan_file(job: FileJob, settings: AnalyzerSettings, max_size: int) -> FileReport:
+    """Scan one file and return its findings, or why it was not scanned."""
+    report = FileReport(job.path)
+    data = _read(job.path, max_size, report)
+    if data is None:
+        return report
+    kind = filekinds.kind_of(job.path, data[:128])
+    report.kind = kind
+    if kind == filekinds.BINARY:
+        report.skipped = "binary file type"
+        return report
+    if kind in (filekinds.TEXT, filekinds.LOCKFILE) and looks_binary(data[:8192]):
+        report.skipped = "binary (scanned for tokens only)"
+        _scan_bytes(job, data, report)
+        return report
+    decoded = decode(data, python=kind == filekinds.PYTHON)
+    text = decoded.text
+    if decoded.note:
+        report.notes.append(decoded.note)
+    if job.build or decoded.degraded or kind == filekinds.LOCKFILE:
+        facts = text_analyzer.analyze(text, settings)
+    else:
+        facts = _facts_for(kind, text, settings, report)
+    context = FileContext(
+        path=job.path,
+        kind=kind,
+        text=text,
+        settings=settings,
+        secrets_belong_here=job.secrets_belong_here,
+        tokens_only=job.build,
+    )
+    rules = FILE_RULES
+    if job.build:
+        rules = (check_tokens,)
+    elif kind == filekinds.LOCKFILE:
+        # Registry URLs in lock files are downloads, not requests the code makes.
+        rules = (check_tokens, check_api_urls)
+    hits: list[Hit] = []
+    for rule in rules:
+        hits.extend(rule(context, facts))
+    report.findings = _to_findings(context, facts, hits)
+    return report

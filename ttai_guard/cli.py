@@ -1,0 +1,259 @@
+"""The ``ttai-guard`` command line."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from ttai_guard import __version__
+from ttai_guard.discovery import DiscoveryError
+from ttai_guard.finding import LEVEL_RANK
+from ttai_guard.reporters import display_path
+from ttai_guard.rules.catalog import RULES
+from ttai_guard.runner import ScanOptions, ScanResult, run_scan
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+FORMATS = ("text", "json", "sarif")
+
+
+def _configure_streams() -> None:
+    """Never fail on output: paths and excerpts may hold any character."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _parse_rule_list(value: str | None, option: str) -> frozenset[str] | None:
+    if value is None:
+        return None
+    items = frozenset(item.strip().upper() for item in value.split(",") if item.strip())
+    for item in items:
+        if not any(rule_id.startswith(item) for rule_id in RULES) or not item.startswith("TTAI"):
+            known = ", ".join(RULES)
+            raise click.BadParameter(
+                f"unknown rule {item!r} (known rules: {known})", param_hint=option
+            )
+    return items
+
+
+def _use_color(choice: str, stream: TextIO) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return stream.isatty()
+
+
+def _exit_code(result: ScanResult, fail_on: str, exit_zero: bool) -> int:
+    if result.partial:
+        return EXIT_ERROR
+    if exit_zero:
+        return EXIT_CLEAN
+    threshold = LEVEL_RANK[fail_on]
+    failing = any(LEVEL_RANK[finding.level] >= threshold for finding in result.findings)
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _report_diagnostics(result: ScanResult, verbose: bool) -> None:
+    """Write notices, unreadable files and (with -v) skipped files to stderr."""
+    for notice in result.notices:
+        click.echo(f"ttai-guard: notice: {notice}", err=True)
+    if result.errors:
+        click.echo("ttai-guard: error: these paths could not be read:", err=True)
+        for item in result.errors:
+            click.echo(f"  {display_path(item.path)}: {item.reason}", err=True)
+    if verbose:
+        for item in result.skipped:
+            click.echo(f"ttai-guard: skipped {display_path(item.path)}: {item.reason}", err=True)
+        for path, note in result.notes:
+            click.echo(f"ttai-guard: {display_path(path)}: {note}", err=True)
+
+
+def _write_report(
+    result: ScanResult, output_format: str, stream: TextIO, color: bool, quiet: bool
+) -> None:
+    if output_format == "json":
+        from ttai_guard.reporters.json import write_json
+
+        write_json(result, stream)
+    elif output_format == "sarif":
+        from ttai_guard.reporters.sarif import write_sarif
+
+        write_sarif(result, stream)
+    else:
+        from ttai_guard.reporters.text import write_text
+
+        write_text(result, stream, color=color, quiet=quiet)
+
+
+def _write_output(
+    result: ScanResult, output_format: str, output: str | None, color: str, quiet: bool
+) -> None:
+    if output is None:
+        _write_report(result, output_format, sys.stdout, _use_color(color, sys.stdout), quiet)
+        return
+    target = Path(output)
+    temporary = target.with_name(f".{target.name}.tmp{os.getpid()}")
+    with open(temporary, "w", encoding="utf-8", errors="backslashreplace") as stream:
+        _write_report(result, output_format, stream, color == "always", quiet)
+    os.replace(temporary, target)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="ttai-guard")
+def cli() -> None:
+    """Check a repository against the ToughTongue AI API token security checklist."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format of the findings.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    help="Write findings to this file instead of stdout.",
+)
+@click.option(
+    "--select", help="Comma-separated rule IDs or prefixes to report (for example TTAI1,TTAI301)."
+)
+@click.option(
+    "--ignore", "ignore_rules", help="Comma-separated rule IDs or prefixes not to report."
+)
+@click.option(
+    "--include-build",
+    is_flag=True,
+    help="Also scan build output (.next, dist, build, out) for tokens.",
+)
+@click.option(
+    "--exit-zero",
+    is_flag=True,
+    help="Exit with 0 even when findings are reported (errors still exit 2).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "note"]),
+    default="warning",
+    show_default=True,
+    help="Lowest finding level that makes the exit code 1.",
+)
+@click.option(
+    "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes; 0 uses one per CPU."
+)
+@click.option(
+    "--max-file-size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Skip files larger than this many bytes.",
+)
+@click.option(
+    "--no-respect-gitignore", is_flag=True, help="Scan files that .gitignore ignores too."
+)
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print findings without excerpts, and nothing on a clean run.",
+)
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="List skipped files and files read at the text level on stderr.",
+)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the text output.",
+)
+def check(
+    paths: Sequence[str],
+    output_format: str,
+    output: str | None,
+    select: str | None,
+    ignore_rules: str | None,
+    include_build: bool,
+    exit_zero: bool,
+    fail_on: str,
+    jobs: int,
+    max_file_size: int | None,
+    no_respect_gitignore: bool,
+    quiet: bool,
+    verbose: bool,
+    color: str,
+) -> None:
+    """Scan PATHS (default: the current directory) and report findings."""
+    options = ScanOptions(
+        paths=tuple(paths) or (".",),
+        select=_parse_rule_list(select, "--select"),
+        ignore=_parse_rule_list(ignore_rules, "--ignore") or frozenset(),
+        include_build=include_build,
+        jobs=jobs,
+        respect_gitignore=not no_respect_gitignore,
+        **({"max_file_size": max_file_size} if max_file_size else {}),
+    )
+    try:
+        result = run_scan(options)
+    except DiscoveryError as error:
+        raise click.UsageError(str(error)) from None
+    _report_diagnostics(result, verbose)
+    _write_output(result, output_format, output, color, quiet)
+    sys.exit(_exit_code(result, fail_on, exit_zero))
+
+
+@cli.command()
+@click.argument("rule_id", required=False)
+def rules(rule_id: str | None) -> None:
+    """List the rules, or print the documentation of RULE_ID."""
+    if rule_id is None:
+        for rule in RULES.values():
+            click.echo(
+                f"{rule.id}  {rule.name:<22} {rule.level:<8} {rule.checklist}  {rule.summary}"
+            )
+        return
+    rule = RULES.get(rule_id.upper())
+    if rule is None:
+        raise click.UsageError(f"unknown rule {rule_id!r}; run `ttai-guard rules` to list them")
+    click.echo(f"# {rule.id} {rule.name} ({rule.level}, checklist {rule.checklist})\n")
+    click.echo(rule.doc.rstrip())
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the command line; every failure becomes exit code 2 with one line on stderr."""
+    _configure_streams()
+    args = list(argv) if argv is not None else sys.argv[1:]
+    try:
+        code = cli.main(args=args, prog_name="ttai-guard", standalone_mode=False)
+    except click.ClickException as error:
+        # click gives ClickException exit code 1, which here means findings.
+        error.show()
+        code = EXIT_ERROR
+    except (click.Abort, KeyboardInterrupt):
+        click.echo("ttai-guard: interrupted", err=True)
+        code = 130
+    except Exception as error:
+        click.echo(f"ttai-guard: internal error: {type(error).__name__}: {error}", err=True)
+        if os.environ.get("TTAI_GUARD_DEBUG"):
+            traceback.print_exc()
+        else:
+            click.echo("ttai-guard: set TTAI_GUARD_DEBUG=1 to see the traceback", err=True)
+        code = EXIT_ERROR
+    sys.exit(code if isinstance(code, int) else EXIT_CLEAN)

@@ -1,0 +1,306 @@
+"""Find the files to scan: command-line paths, walks, excludes and ignores.
+
+Every path the walk meets ends up in exactly one place: scanned
+(:attr:`Discovery.files`), skipped with a reason (:attr:`Discovery.skipped`),
+or unreadable (:attr:`Discovery.errors`, which makes the run fail with exit
+code 2). Symbolic links are never followed during a walk, so a walk cannot
+leave the scan root or loop; each link is listed as skipped with its target.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ttai_guard.filekinds import is_env_file_name
+from ttai_guard.gitignore import IgnoreRules
+from ttai_guard.gitrepo import GitError, Repository, find_work_tree
+
+#: Directory names never walked into.
+DEFAULT_EXCLUDED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        "bower_components",
+        "jspm_packages",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        ".hypothesis",
+        ".venv",
+        ".eggs",
+    }
+)
+#: Build output directories: skipped unless ``--include-build`` asks for a
+#: token scan of what was built.
+BUILD_DIRS = frozenset(
+    {
+        ".next",
+        ".nuxt",
+        ".output",
+        ".svelte-kit",
+        ".vercel",
+        ".netlify",
+        ".turbo",
+        ".parcel-cache",
+        ".expo",
+        ".astro",
+        "dist",
+        "build",
+        "out",
+    }
+)
+
+
+class DiscoveryError(Exception):
+    """A command-line path is invalid; the run stops with exit code 2."""
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """A file to scan. ``build`` marks build output, scanned for tokens only."""
+
+    path: Path
+    build: bool = False
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A path that was not scanned, or could not be read, and why."""
+
+    path: Path
+    reason: str
+
+
+@dataclass
+class Workspace:
+    """The repository (or plain directory) that scanned files belong to.
+
+    ``repository`` is ``None`` outside a git work tree; ``.gitignore`` files
+    still apply there, relative to ``root``.
+    """
+
+    root: Path
+    ignore: IgnoreRules
+    repository: Repository | None = None
+    tracked_dirs: frozenset[str] = frozenset()
+
+    def relative(self, path: Path) -> str | None:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return None
+
+    def is_tracked(self, path: Path) -> bool:
+        return self.repository is not None and self.repository.is_tracked(path)
+
+    def is_ignored(self, path: Path, is_dir: bool = False) -> bool:
+        """Tell whether git would ignore ``path`` (tracked files never are)."""
+        relative = self.relative(path)
+        if relative is None or relative in ("", "."):
+            return False
+        if not is_dir and self.is_tracked(path):
+            return False
+        return self.ignore.is_ignored(relative, is_dir)
+
+
+@dataclass
+class Discovery:
+    files: list[FileEntry] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    errors: list[Skipped] = field(default_factory=list)
+    workspaces: list[Workspace] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    def workspace_for(self, path: Path) -> Workspace | None:
+        """Return the innermost workspace that contains ``path``."""
+        best: Workspace | None = None
+        for workspace in self.workspaces:
+            if workspace.relative(path) is not None and (
+                best is None or len(workspace.root.parts) > len(best.root.parts)
+            ):
+                best = workspace
+        return best
+
+
+@dataclass(frozen=True)
+class DiscoveryOptions:
+    include_build: bool = False
+    respect_gitignore: bool = True
+    exclude_dirs: frozenset[str] = DEFAULT_EXCLUDED_DIRS
+
+
+def _absolute(path: Path) -> Path:
+    return Path(os.path.abspath(path))
+
+
+class _Walker:
+    def __init__(self, options: DiscoveryOptions, result: Discovery) -> None:
+        self.options = options
+        self.result = result
+
+    def open_workspace(self, path: Path) -> Workspace:
+        """Return the workspace of ``path``, opening its repository once."""
+        existing = self.result.workspace_for(path)
+        if existing is not None:
+            return existing
+        top = find_work_tree(path)
+        root = top if top is not None else (path if path.is_dir() else path.parent)
+        root = _absolute(root)
+        for workspace in self.result.workspaces:
+            if workspace.root == root:
+                return workspace
+        repository = None
+        tracked_dirs: frozenset[str] = frozenset()
+        if top is not None:
+            try:
+                repository = Repository.open(root)
+                tracked_dirs = _parent_dirs(repository.tracked)
+            except GitError as error:
+                self.result.notices.append(f"{root}: {error}; tracked files not checked")
+        ignore = IgnoreRules.load(root)
+        for warning in ignore.warnings:
+            self.result.notices.append(warning)
+        workspace = Workspace(root, ignore, repository, tracked_dirs)
+        self.result.workspaces.append(workspace)
+        return workspace
+
+    def add_path(self, argument: str) -> None:
+        path = _absolute(Path(argument))
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            if os.path.islink(path):
+                raise DiscoveryError(f"{argument}: dangling symbolic link") from None
+            raise DiscoveryError(f"{argument}: no such file or directory") from None
+        except OSError as error:
+            self.result.errors.append(Skipped(path, f"cannot read: {error.strerror}"))
+            return
+        workspace = self.open_workspace(path)
+        if stat.S_ISDIR(info.st_mode):
+            self.walk(path, workspace)
+        elif stat.S_ISREG(info.st_mode):
+            self.result.files.append(FileEntry(path))
+        else:
+            self.result.skipped.append(Skipped(path, "not a regular file"))
+
+    def walk(self, top: Path, workspace: Workspace) -> None:
+        stack = [(top, False)]
+        while stack:
+            directory, in_build = stack.pop()
+            try:
+                with os.scandir(directory) as iterator:
+                    entries = sorted(iterator, key=lambda entry: entry.name, reverse=True)
+            except OSError as error:
+                self.result.errors.append(
+                    Skipped(directory, f"cannot read directory: {error.strerror}")
+                )
+                continue
+            for entry in entries:
+                child = self.visit(entry, workspace, in_build)
+                if child is not None:
+                    stack.append(child)
+
+    def visit(
+        self, entry: os.DirEntry[str], workspace: Workspace, in_build: bool
+    ) -> tuple[Path, bool] | None:
+        """Sort one directory entry; return a directory still to walk."""
+        path = Path(entry.path)
+        if entry.is_symlink():
+            self.result.skipped.append(Skipped(path, _describe_link(path)))
+            return None
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+            is_file = entry.is_file(follow_symlinks=False)
+        except OSError as error:
+            self.result.errors.append(Skipped(path, f"cannot read: {error.strerror}"))
+            return None
+        if is_dir:
+            return self.visit_directory(path, workspace, in_build)
+        if not is_file:
+            self.result.skipped.append(Skipped(path, "not a regular file"))
+            return None
+        # Dotenv files are read even when ignored: bundlers still load them.
+        checks_ignore = self.options.respect_gitignore and not is_env_file_name(entry.name)
+        if checks_ignore and workspace.is_ignored(path):
+            self.result.skipped.append(Skipped(path, "ignored by .gitignore"))
+            return None
+        self.result.files.append(FileEntry(path, build=in_build))
+        return None
+
+    def visit_directory(
+        self, path: Path, workspace: Workspace, in_build: bool
+    ) -> tuple[Path, bool] | None:
+        name = path.name
+        if name in self.options.exclude_dirs:
+            self.result.skipped.append(Skipped(path, "excluded by default"))
+            return None
+        if (path / "pyvenv.cfg").exists():
+            self.result.skipped.append(Skipped(path, "excluded by default (virtual environment)"))
+            return None
+        if name in BUILD_DIRS and not in_build:
+            if not self.options.include_build:
+                self.result.skipped.append(
+                    Skipped(path, "build output (scan it with --include-build)")
+                )
+                return None
+            return path, True
+        if self.options.respect_gitignore and workspace.is_ignored(path, is_dir=True):
+            relative = workspace.relative(path) or ""
+            if relative not in workspace.tracked_dirs:
+                self.result.skipped.append(Skipped(path, "ignored by .gitignore"))
+                return None
+        return path, in_build
+
+
+def _parent_dirs(paths: Iterable[str]) -> frozenset[str]:
+    """Return every directory that contains at least one of ``paths``."""
+    parents: set[str] = set()
+    for path in paths:
+        parts = path.split("/")[:-1]
+        for end in range(1, len(parts) + 1):
+            parents.add("/".join(parts[:end]))
+    return frozenset(parents)
+
+
+def _describe_link(path: Path) -> str:
+    try:
+        target = os.readlink(path)
+    except OSError:
+        return "symbolic link (not followed)"
+    if not os.path.exists(path):
+        return f"dangling symbolic link to {target}"
+    return f"symbolic link to {target} (not followed)"
+
+
+def discover(paths: Iterable[str], options: DiscoveryOptions | None = None) -> Discovery:
+    """Collect the files to scan under ``paths`` (default: the current directory)."""
+    result = Discovery()
+    walker = _Walker(options or DiscoveryOptions(), result)
+    arguments = list(paths) or ["."]
+    missing = [argument for argument in arguments if not os.path.lexists(argument)]
+    if missing:
+        shown = ", ".join(missing[:5]) + (
+            f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        )
+        raise DiscoveryError(f"path not found: {shown}")
+    seen: set[Path] = set()
+    for argument in arguments:
+        absolute = _absolute(Path(argument))
+        if absolute in seen:
+            continue
+        seen.add(absolute)
+        walker.add_path(argument)
+    unique: dict[Path, FileEntry] = {}
+    for entry in result.files:
+        unique.setdefault(entry.path, entry)
+    result.files = list(unique.values())
+    return result

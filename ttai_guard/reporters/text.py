@@ -1,0 +1,32 @@
+"""The text format: ``path:line:col: ID [level] message``, an excerpt, a summary."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from ttai_guard.reporters import display_path, summary_line
+from ttai_guard.runner import ScanResult
+from ttai_guard.tokens import redact_text
+
+_COLORS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m"}
+_BOLD = "\033[1m"
+_DIM = "\033[2m"
+_RESET = "\033[0m"
+
+
+def write_text(
+    result: ScanResult, stream: TextIO, *, color: bool = False, quiet: bool = False
+) -> None:
+    """Write one line per finding with its excerpt, then the summary line."""
+    for finding in result.findings:
+        location = f"{display_path(finding.path)}:{finding.line}:{finding.column}:"
+        level = f"[{finding.level}]"
+        if color:
+            location = f"{_BOLD}{location}{_RESET}"
+            level = f"{_COLORS[finding.level]}{level}{_RESET}"
+        stream.write(redact_text(f"{location} {finding.rule} {level} {finding.message}") + "\n")
+        if finding.snippet and not quiet:
+            excerpt = redact_text(f"    {finding.line} | {finding.snippet}")
+            stream.write((f"{_DIM}{excerpt}{_RESET}" if color else excerpt) + "\n")
+    if not quiet or result.findings or result.errors:
+        stream.write(summary_line(result) + "\n")

@@ -1,0 +1,190 @@
+"""Run a whole scan: discover files, scan them (in parallel), run repository rules."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from ttai_guard import filekinds
+from ttai_guard.analysis import FileJob, FileReport, scan_file
+from ttai_guard.analyzers import AnalyzerSettings
+from ttai_guard.decoding import decode
+from ttai_guard.discovery import Discovery, DiscoveryOptions, Skipped, Workspace, discover
+from ttai_guard.finding import Finding
+from ttai_guard.rules.catalog import RULES
+from ttai_guard.rules.envfiles import (
+    RepositoryHit,
+    check_env_ignored,
+    check_env_tracked,
+    tracked_env_files,
+)
+
+DEFAULT_MAX_FILE_SIZE = 25 * 1024 * 1024
+# Below this many files, starting worker processes costs more than it saves.
+_PARALLEL_THRESHOLD = 48
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """Everything that shapes one scan. ``jobs`` of 0 means one per CPU."""
+
+    paths: tuple[str, ...] = (".",)
+    select: frozenset[str] | None = None
+    ignore: frozenset[str] = frozenset()
+    include_build: bool = False
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    settings: AnalyzerSettings = field(default_factory=AnalyzerSettings)
+    jobs: int = 0
+    respect_gitignore: bool = True
+
+
+@dataclass
+class ScanResult:
+    """A finished scan: findings, what was skipped or unreadable, and notices."""
+
+    findings: list[Finding] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    errors: list[Skipped] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    notes: list[tuple[Path, str]] = field(default_factory=list)
+    files_scanned: int = 0
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.errors)
+
+
+def _rule_enabled(rule: str, options: ScanOptions) -> bool:
+    if options.select is not None and not any(rule.startswith(prefix) for prefix in options.select):
+        return False
+    return not any(rule.startswith(prefix) for prefix in options.ignore)
+
+
+def _jobs_for(discovery: Discovery) -> list[FileJob]:
+    jobs = []
+    for entry in discovery.files:
+        belongs = False
+        if filekinds.is_env_file_name(entry.path.name):
+            workspace = discovery.workspace_for(entry.path)
+            belongs = (
+                workspace is not None
+                and not filekinds.is_env_template(entry.path.name)
+                and workspace.is_ignored(entry.path)
+                and not workspace.is_tracked(entry.path)
+            )
+        jobs.append(FileJob(entry.path, build=entry.build, secrets_belong_here=belongs))
+    return jobs
+
+
+def _worker_count(options: ScanOptions, file_count: int) -> int:
+    jobs = options.jobs or os.cpu_count() or 1
+    if file_count < _PARALLEL_THRESHOLD:
+        return 1
+    return max(1, min(jobs, file_count))
+
+
+def _scan_all(jobs: list[FileJob], options: ScanOptions) -> Iterator[FileReport]:
+    work = partial(scan_file, settings=options.settings, max_size=options.max_file_size)
+    workers = _worker_count(options, len(jobs))
+    if workers == 1:
+        yield from map(work, jobs)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as executor:
+        yield from executor.map(work, jobs, chunksize=max(1, min(64, len(jobs) // (workers * 8))))
+
+
+def _repository_findings(hit: RepositoryHit) -> Finding:
+    return Finding(
+        rule=hit.rule,
+        path=hit.path,
+        line=hit.line,
+        column=1,
+        end_line=hit.line,
+        end_column=1,
+        message=hit.message,
+        level=RULES[hit.rule].level,
+        identity=hit.identity,
+        fixable=hit.rule == "TTAI401",
+    )
+
+
+def _holds_values(path: Path) -> bool:
+    from ttai_guard.analyzers.envfile import env_has_values
+
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        # Deleted from the work tree but still in the index: it is committed.
+        return True
+    except OSError:
+        return True
+    return env_has_values(decode(data).text)
+
+
+def _run_repository_rules(
+    discovery: Discovery, directories: list[Path], options: ScanOptions, result: ScanResult
+) -> None:
+    env_files = [
+        entry.path for entry in discovery.files if filekinds.is_env_file_name(entry.path.name)
+    ]
+    for workspace in discovery.workspaces:
+        scoped = [path for path in directories if workspace.relative(path) is not None]
+        if not scoped:
+            continue
+        if _rule_enabled("TTAI401", options):
+            mine = [path for path in env_files if discovery.workspace_for(path) is workspace]
+            for hit in check_env_ignored(workspace, mine):
+                result.findings.append(_repository_findings(hit))
+        if _rule_enabled("TTAI402", options):
+            _check_tracked(workspace, scoped, result)
+
+
+def _check_tracked(workspace: Workspace, scoped: list[Path], result: ScanResult) -> None:
+    if workspace.repository is None:
+        result.notices.append(
+            f"TTAI402 was not checked: {workspace.root} is not inside a git work tree"
+        )
+        return
+    with_values = [path for path in tracked_env_files(workspace, scoped) if _holds_values(path)]
+    for hit in check_env_tracked(workspace, with_values):
+        result.findings.append(_repository_findings(hit))
+
+
+def collect(reports: Iterable[FileReport], options: ScanOptions, result: ScanResult) -> None:
+    """Fold per-file reports into ``result``."""
+    for report in reports:
+        if report.vanished:
+            result.notices.append(f"{report.path}: removed while the scan ran; not scanned")
+        elif report.error:
+            result.errors.append(Skipped(report.path, report.error))
+        elif report.skipped:
+            result.skipped.append(Skipped(report.path, report.skipped))
+        else:
+            result.files_scanned += 1
+        result.findings.extend(f for f in report.findings if _rule_enabled(f.rule, options))
+        result.notes.extend((report.path, note) for note in report.notes)
+
+
+def run_scan(options: ScanOptions) -> ScanResult:
+    """Scan ``options.paths`` and return everything found, sorted."""
+    discovery = discover(
+        options.paths,
+        DiscoveryOptions(
+            include_build=options.include_build, respect_gitignore=options.respect_gitignore
+        ),
+    )
+    result = ScanResult(
+        skipped=list(discovery.skipped),
+        errors=list(discovery.errors),
+        notices=list(discovery.notices),
+    )
+    collect(_scan_all(_jobs_for(discovery), options), options, result)
+    directories = [Path(os.path.abspath(p)) for p in options.paths if os.path.isdir(p)]
+    if directories:
+        _run_repository_rules(discovery, directories, options, result)
+    result.findings.sort(key=Finding.sort_key)
+    return result
