@@ -167,8 +167,6 @@ class _Walker:
             except GitError as error:
                 self.result.notices.append(f"{root}: {error}; tracked files not checked")
         ignore = IgnoreRules.load(root)
-        for warning in ignore.warnings:
-            self.result.notices.append(warning)
         workspace = Workspace(root, ignore, repository, tracked_dirs)
         self.result.workspaces.append(workspace)
         return workspace
@@ -299,6 +297,10 @@ def discover(paths: Iterable[str], options: DiscoveryOptions | None = None) -> D
             continue
         seen.add(absolute)
         walker.add_path(argument)
+    # .gitignore files are read as the walk reaches them, so their warnings
+    # are complete only now.
+    for workspace in result.workspaces:
+        result.notices.extend(workspace.ignore.warnings)
     unique: dict[Path, FileEntry] = {}
     for entry in result.files:
         unique.setdefault(entry.path, entry)
