@@ -111,8 +111,11 @@ def _read(path: Path, max_size: int, report: FileReport) -> bytes | None:
     return None
 
 
-def analyze_text(kind: str, text: str, settings: AnalyzerSettings) -> Facts:
-    """Run the analyzer for ``kind``; raise AnalysisError when it cannot parse."""
+def analyze_text(kind: str, text: str, settings: AnalyzerSettings, suffix: str = "") -> Facts:
+    """Run the analyzer for ``kind``; raise AnalysisError when it cannot parse.
+
+    ``suffix`` (lower case, with the dot) tells Markdown from MDX.
+    """
     if kind == filekinds.PYTHON:
         from ttai_guard.analyzers import python
 
@@ -121,6 +124,10 @@ def analyze_text(kind: str, text: str, settings: AnalyzerSettings) -> Facts:
         from ttai_guard.analyzers import javascript
 
         return javascript.analyze(text, settings, filekinds.JS_DIALECTS[kind])
+    if kind in filekinds.SCRIPT_BLOCK_KINDS:
+        from ttai_guard.analyzers import scriptblocks
+
+        return scriptblocks.analyze(text, settings, kind)
     if kind == filekinds.NOTEBOOK:
         from ttai_guard.analyzers import notebook, python
 
@@ -132,7 +139,8 @@ def analyze_text(kind: str, text: str, settings: AnalyzerSettings) -> Facts:
     if kind in (filekinds.MARKDOWN, filekinds.RST):
         from ttai_guard.analyzers import markup
 
-        return markup.analyze(text, settings)
+        syntax = "rst" if kind == filekinds.RST else "mdx" if suffix == ".mdx" else "markdown"
+        return markup.analyze(text, settings, syntax=syntax)
     if kind in _KEY_VALUE_KINDS:
         from ttai_guard.analyzers import keyvalue
 
@@ -150,16 +158,23 @@ _KEY_VALUE_KINDS = {
 }
 
 
-def _facts_for(kind: str, text: str, settings: AnalyzerSettings, report: FileReport) -> Facts:
+def _facts_for(
+    kind: str, text: str, settings: AnalyzerSettings, report: FileReport, suffix: str
+) -> Facts:
     if not needs_parser(text.lower(), settings):
         return Facts()
     try:
-        facts = analyze_text(kind, text, settings)
+        facts = analyze_text(kind, text, settings, suffix)
     except AnalysisError as error:
         report.notes.append(f"read at the text level: {error}")
         return text_analyzer.analyze(text, settings)
     except RecursionError:
         report.notes.append("read at the text level: the parser ran out of stack")
+        return text_analyzer.analyze(text, settings)
+    except Exception as error:
+        report.notes.append(
+            f"read at the text level: the {kind} analyzer failed ({type(error).__name__}: {error})"
+        )
         return text_analyzer.analyze(text, settings)
     report.notes.extend(facts.notes)
     return facts
@@ -241,7 +256,7 @@ def scan_file(job: FileJob, settings: AnalyzerSettings, max_size: int) -> FileRe
     if job.build or decoded.degraded or kind == filekinds.LOCKFILE:
         facts = text_analyzer.analyze(text, settings)
     else:
-        facts = _facts_for(kind, text, settings, report)
+        facts = _facts_for(kind, text, settings, report, job.path.suffix.lower())
     context = FileContext(
         path=job.path,
         kind=kind,

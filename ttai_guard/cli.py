@@ -17,7 +17,7 @@ from ttai_guard.discovery import DiscoveryError
 from ttai_guard.finding import LEVEL_RANK
 from ttai_guard.reporters import display_path
 from ttai_guard.rules.catalog import RULES
-from ttai_guard.runner import ScanOptions, ScanResult, run_scan
+from ttai_guard.runner import DEFAULT_MAX_FILE_SIZE, ScanOptions, ScanResult, run_scan
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -208,7 +208,7 @@ def check(
         include_build=include_build,
         jobs=jobs,
         respect_gitignore=not no_respect_gitignore,
-        **({"max_file_size": max_file_size} if max_file_size else {}),
+        max_file_size=max_file_size or DEFAULT_MAX_FILE_SIZE,
     )
     try:
         result = run_scan(options)
@@ -229,11 +229,13 @@ def rules(rule_id: str | None) -> None:
                 f"{rule.id}  {rule.name:<22} {rule.level:<8} {rule.checklist}  {rule.summary}"
             )
         return
-    rule = RULES.get(rule_id.upper())
-    if rule is None:
+    selected = RULES.get(rule_id.upper())
+    if selected is None:
         raise click.UsageError(f"unknown rule {rule_id!r}; run `ttai-guard rules` to list them")
-    click.echo(f"# {rule.id} {rule.name} ({rule.level}, checklist {rule.checklist})\n")
-    click.echo(rule.doc.rstrip())
+    click.echo(
+        f"# {selected.id} {selected.name} ({selected.level}, checklist {selected.checklist})\n"
+    )
+    click.echo(selected.doc.rstrip())
 
 
 def main(argv: Sequence[str] | None = None) -> None:

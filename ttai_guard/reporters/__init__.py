@@ -39,16 +39,18 @@ def summary_counts(result: ScanResult) -> dict[str, int]:
     }
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def summary_line(result: ScanResult) -> str:
     counts = summary_counts(result)
-    noun = "finding" if counts["findings"] == 1 else "findings"
-    files = "file" if counts["files_scanned"] == 1 else "files"
-    levels = f"{counts['errors']} errors, {counts['warnings']} warnings"
+    levels = f"{_count(counts['errors'], 'error')}, {_count(counts['warnings'], 'warning')}"
     if counts["notes"]:
-        levels += f", {counts['notes']} notes"
+        levels += f", {_count(counts['notes'], 'note')}"
     line = (
-        f"Found {counts['findings']} {noun} ({levels}) in {counts['files_scanned']} {files}; "
-        f"{counts['files_skipped']} skipped."
+        f"Found {_count(counts['findings'], 'finding')} ({levels}) in "
+        f"{_count(counts['files_scanned'], 'file')}; {counts['files_skipped']} skipped."
     )
     if result.errors:
         line += f" {len(result.errors)} could not be read: the scan is incomplete."
