@@ -81,6 +81,11 @@ class Literal:
     def is_static(self) -> bool:
         return DYNAMIC not in self.value
 
+    def shifted(self, delta: int) -> Literal:
+        """Return this literal with every source offset moved by ``delta``."""
+        moved = (Segment(s.value_start, s.source_start + delta, s.length) for s in self.segments)
+        return Literal(self.value, tuple(moved))
+
 
 @dataclass(frozen=True)
 class Credential:
@@ -142,6 +147,28 @@ class Facts:
     regions: list[Region] = field(default_factory=list)
     parsed: bool = True
     notes: list[str] = field(default_factory=list)
+
+    def shifted(self, delta: int) -> Facts:
+        """Return these facts with every source offset moved by ``delta``.
+
+        Used when an analyzer ran on a slice of the file (a ``<script>``
+        block) that starts at offset ``delta``.
+        """
+        return Facts(
+            strings=[literal.shifted(delta) for literal in self.strings],
+            comments=[literal.shifted(delta) for literal in self.comments],
+            credentials=[
+                Credential(c.name, c.literal.shifted(delta), c.context) for c in self.credentials
+            ],
+            requests=[
+                Request(r.callee, r.offset + delta, r.url.shifted(delta) if r.url else None)
+                for r in self.requests
+            ],
+            settings=[(name, literal.shifted(delta)) for name, literal in self.settings],
+            regions=[Region(r.start + delta, r.end + delta, r.label) for r in self.regions],
+            parsed=self.parsed,
+            notes=list(self.notes),
+        )
 
     def extend(self, other: Facts) -> None:
         """Add everything ``other`` found (offsets must already be in this file's text)."""
