@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ttai_guard.analyzers import AnalysisError, AnalyzerSettings, javascript
-from ttai_guard.analyzers.javascript import analyze, dialect_for_suffix
+from ttai_guard.analyzers import AnalysisError, AnalyzerSettings
+from ttai_guard.analyzers.javascript import analyze, dialect_for_suffix, literals, parser
 from ttai_guard.facts import DYNAMIC, Facts, Literal, Segment
 from ttai_guard.textindex import LineIndex
 
@@ -72,8 +72,8 @@ def test_analyze_unknown_dialect() -> None:
 
 
 def test_parser_cached_per_dialect() -> None:
-    assert javascript._parser_for("tsx") is javascript._parser_for("tsx")
-    assert javascript._parser_for("tsx") is not javascript._parser_for("typescript")
+    assert parser._parser_for("tsx") is parser._parser_for("tsx")
+    assert parser._parser_for("tsx") is not parser._parser_for("typescript")
 
 
 def test_type_assertion_parses_as_typescript(tmp_path: Path) -> None:
@@ -712,7 +712,7 @@ def test_requests_doubling_constants_bounded() -> None:
     request = facts_of("\n".join(lines)).requests[0]
     assert request.url is not None
     assert request.url.value.startswith("http://a.example/http://a.example/")
-    assert len(request.url.value) <= javascript._MAX_RESOLVED_LENGTH
+    assert len(request.url.value) <= literals._MAX_RESOLVED_LENGTH
 
 
 # --- Errors and large inputs -----------------------------------------------
