@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
-from conftest import PAT, SK
+from conftest import PAT, REPOSITORY_ROOT, SK
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ttai_guard.analyzers import AnalysisError, AnalyzerSettings
-from ttai_guard.analyzers.keyvalue import (
-    KINDS,
+from ttai_guard.analyzers.jsonfile import parse_json
+from ttai_guard.analyzers.keyvalue import KINDS, analyze
+from ttai_guard.analyzers.literals import (
     LiteralBuilder,
-    analyze,
-    parse_json,
     remap_literal,
     slice_literal,
     split_lines,
@@ -371,6 +374,38 @@ def test_text_bearer_anywhere() -> None:
 def test_unknown_kind() -> None:
     with pytest.raises(ValueError, match="unknown key-value kind 'xml'"):
         analyze("", SETTINGS, kind="xml")
+
+
+# Each kind: the modules of ttai_guard.analyzers that analyzing it imports.
+IMPORT_CASES = [
+    ("json", ["jsonfile", "keyvalue", "literals"]),
+    ("yaml", ["keyvalue", "literals", "yamlfile"]),
+    ("toml", ["keyvalue", "literals", "tomlfile"]),
+    ("ini", ["inifile", "keyvalue", "literals"]),
+    ("dockerfile", ["keyvalue", "literals", "shell"]),
+    ("shell", ["keyvalue", "literals", "shell"]),
+    ("text", ["keyvalue", "literals"]),
+]
+IMPORT_PROBE = """
+import sys
+from ttai_guard.analyzers import AnalyzerSettings, keyvalue
+keyvalue.analyze("a = 1\\n", AnalyzerSettings(), kind=sys.argv[1])
+prefix = "ttai_guard.analyzers."
+print(" ".join(sorted(name[len(prefix):] for name in sys.modules if name.startswith(prefix))))
+"""
+
+
+@pytest.mark.parametrize(("kind", "modules"), IMPORT_CASES)
+def test_kind_imports_only_its_module(kind: str, modules: list[str]) -> None:
+    # A fresh interpreter, because this test session has imported every module already.
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORT_PROBE, kind],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(REPOSITORY_ROOT)},
+    )
+    assert result.stdout.split() == modules
 
 
 def test_toml_error_note() -> None:

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from ttai_guard.analyzers import AnalyzerSettings
-from ttai_guard.analyzers.keyvalue import (
+from ttai_guard.analyzers.literals import (
     LiteralBuilder,
     add_bearer_credentials,
     deduplicate_credentials,

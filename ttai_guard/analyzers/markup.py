@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from ttai_guard.analyzers import AnalyzerSettings, envfile, keyvalue
-from ttai_guard.analyzers.keyvalue import (
+from ttai_guard.analyzers.literals import (
     Line,
     LiteralBuilder,
     add_bearer_credentials,
@@ -45,7 +45,7 @@ class CodeBlock(Literal):
     ``""`` when none is given. MDX ``import``/``export`` statements and JSX
     expressions have ``jsx``. A caller can hand ``value`` to a code analyzer
     and move its findings back with
-    :func:`~ttai_guard.analyzers.keyvalue.remap_facts`.
+    :func:`~ttai_guard.analyzers.literals.remap_facts`.
     """
 
     language: str = ""

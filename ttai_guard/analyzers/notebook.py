@@ -14,13 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from ttai_guard.analyzers import AnalysisError, AnalyzerSettings, markup
-from ttai_guard.analyzers.keyvalue import (
-    JsonNode,
+from ttai_guard.analyzers.jsonfile import JsonNode, parse_json
+from ttai_guard.analyzers.literals import (
     LiteralBuilder,
     add_bearer_credentials,
     deduplicate_credentials,
     line_literal,
-    parse_json,
     plain_text_facts,
     remap_facts,
     split_lines,
