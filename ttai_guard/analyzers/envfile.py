@@ -145,11 +145,14 @@ class _EnvParser:
             return self._quoted(line_start, line_end, key, position)
         return self._unquoted(line_start, line_end, key, position)
 
-    def _reject(self, line_start: int, line_end: int, reason: str) -> int:
+    def _reject(
+        self, line_start: int, line_end: int, reason: str, resume: int | None = None
+    ) -> int:
+        """Record a malformed line; parsing resumes at ``resume`` (default: the next line)."""
         value = self.text[line_start:line_end].rstrip()
         number = self._line_number(line_start)
         self.malformed.append(_Malformed(Literal.at(value, line_start), number, reason))
-        return self._next_line(line_start)
+        return self._next_line(line_start) if resume is None else resume
 
     def _unquoted(self, line_start: int, line_end: int, key: re.Match[str], start: int) -> int:
         text = self.text
@@ -175,8 +178,13 @@ class _EnvParser:
         after = self._skip_blanks(close + 1, len(text))
         after_end = self._line_end(after)
         if after < after_end and text[after] != "#":
+            # python-dotenv drops the rest of the line that holds the closing
+            # quote, so a value spanning lines swallows those lines too.
             return self._reject(
-                line_start, line_end, f"has text after the closing `{quote}` quote of the value"
+                line_start,
+                line_end,
+                f"has text after the closing `{quote}` quote of the value",
+                resume=self._next_line(after),
             )
         if after < after_end:
             self.comments.append(Literal.at(text[after:after_end], after))
