@@ -115,3 +115,11 @@ def test_explicit_file_scanned_even_if_ignored(repo: Path) -> None:
     write_files(repo, {".gitignore": "*.log\n", "a.log": ""})
     found = discover([str(repo / "a.log")])
     assert relative(repo, [f.path for f in found.files]) == ["a.log"]
+
+
+def test_ignored_directory_argument_is_own_root(repo: Path) -> None:
+    write_files(repo, {".gitignore": "vendor/\n", "vendor/.gitignore": "*.log\n"})
+    write_files(repo, {"vendor/lib.py": "", "vendor/debug.log": ""})
+    found = discover([str(repo / "vendor")])
+    assert relative(repo, [f.path for f in found.files]) == ["vendor/.gitignore", "vendor/lib.py"]
+    assert any("git ignores this directory" in notice for notice in found.notices)

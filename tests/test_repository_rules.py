@@ -129,3 +129,13 @@ def test_file_arguments_skip_repository_rules(repo: Path) -> None:
     write_files(repo, {"app.py": "x = 1\n", ".env": "A=1\n"})
     git(repo, "add", "-f", ".env")
     assert scan(repo, "app.py") == []
+
+
+def test_subdirectory_scan_skips_root_check(repo: Path) -> None:
+    write_files(repo, {"src/app.py": "x = 1\n"})
+    assert scan(repo, "src") == []
+
+
+def test_subdirectory_scan_checks_its_env_dirs(repo: Path) -> None:
+    write_files(repo, {"src/.env": "A=1\n"})
+    assert scan(repo, "src") == [("TTAI401", ".gitignore", 1, 1)]

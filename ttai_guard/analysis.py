@@ -8,6 +8,7 @@ and contains text that a rule could report (see :func:`needs_parser`).
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -34,20 +35,50 @@ FILE_RULES: tuple[Callable[[FileContext, Facts], Iterator[Hit]], ...] = (
     check_request_urls,
 )
 
-# A file that contains none of these (case-insensitively) can hold no finding
-# of any file rule, so it is never parsed. Every token prefix, token-named
-# variable, header and insecure URL contains one of them.
-_TRIGGERS = (
-    "sk_",
-    "live_",
-    "pat_",
-    "ttai",
-    "toughtongue",
-    "tough_tongue",
-    "bearer",
-    "http://",
-    "ws://",
+# A file whose lower-cased text contains none of these can hold no token,
+# ToughTongue URL or token-named credential, so it is not parsed for them.
+# `live_` catches a token prefix split across literals (`"sk_" + "live_"`);
+# the remaining split points leave `sk_l`, `sk_li` or `sk_liv` before a quote.
+_TRIGGERS = ("sk_live_", "ttai_pat_", "toughtongue", "tough_tongue", "tough-tongue", "live_")
+# `ttai` starts a word in TTAI_TOKEN and ttaiPat; inside other words
+# (`attainable`) it counts only when a credential word follows.
+_PATTERN_TRIGGERS = re.compile(
+    r"sk_l(?:i(?:v)?)?[\"'`]|(?<![a-z])ttai|ttai[_-]?(?:token|key|pat|secret|auth|api|bearer)"
 )
+# Plain-HTTP URLs to hosts that are not obviously local; request targets are
+# judged only in code that also names a request library.
+_REMOTE_HTTP = re.compile(r"(?:http|ws)://(?!localhost[:/\"'`]|127\.|0\.0\.0\.0|\[::1\])")
+_REQUEST_WORDS = {
+    "python": ("requests", "httpx", "urlopen", "urllib", "aiohttp", "http.client", "websocket"),
+    "javascript": (
+        "fetch",
+        "axios",
+        "xmlhttprequest",
+        "ajax",
+        "ky.",
+        "ky(",
+        "got.",
+        "got(",
+        "superagent",
+        "eventsource",
+        "websocket",
+        "sendbeacon",
+        "http.get",
+        "https.get",
+        "http.request",
+        "https.request",
+        ".http.",
+    ),
+}
+_CODE_LANGUAGE = {
+    filekinds.PYTHON: "python",
+    filekinds.NOTEBOOK: "python",
+    **{kind: "javascript" for kind in (*filekinds.JS_DIALECTS, *filekinds.SCRIPT_BLOCK_KINDS)},
+}
+
+
+#: Python files longer than this (in characters) are not parsed.
+MAX_PYTHON_PARSE = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -77,12 +108,24 @@ class FileReport:
     kind: str = ""
 
 
-def needs_parser(lowered: str, settings: AnalyzerSettings) -> bool:
-    """Tell whether lower-cased text contains anything a parsed rule could report."""
+def needs_parser(kind: str, lowered: str, settings: AnalyzerSettings) -> bool:
+    """Tell whether a file's lower-cased text holds anything a parsed rule could report."""
+    if kind == filekinds.ENV:
+        return True
     if any(trigger in lowered for trigger in _TRIGGERS):
         return True
+    # Substring tests first: they scan at memory speed, the patterns do not.
+    if ("ttai" in lowered or "sk_l" in lowered) and _PATTERN_TRIGGERS.search(lowered):
+        return True
     extra = (*settings.api_hosts, *settings.token_names)
-    return any(word.lower() in lowered for word in extra)
+    if any(word.lower() in lowered for word in extra):
+        return True
+    language = _CODE_LANGUAGE.get(kind)
+    if language is None or ("http://" not in lowered and "ws://" not in lowered):
+        return False
+    if not _REMOTE_HTTP.search(lowered):
+        return False
+    return any(word in lowered for word in _REQUEST_WORDS[language])
 
 
 def _read(path: Path, max_size: int, report: FileReport) -> bytes | None:
@@ -161,8 +204,16 @@ _KEY_VALUE_KINDS = {
 def _facts_for(
     kind: str, text: str, settings: AnalyzerSettings, report: FileReport, suffix: str
 ) -> Facts:
-    if not needs_parser(text.lower(), settings):
+    if not needs_parser(kind, text.lower(), settings):
         return Facts()
+    if kind == filekinds.PYTHON and len(text) > MAX_PYTHON_PARSE:
+        # LibCST needs about 150 bytes of memory per byte of source; larger
+        # Python files are generated data, read at the text level instead.
+        report.notes.append(
+            f"read at the text level: larger than {MAX_PYTHON_PARSE} characters, "
+            "the limit for parsing Python"
+        )
+        return text_analyzer.analyze(text, settings)
     try:
         facts = analyze_text(kind, text, settings, suffix)
     except AnalysisError as error:

@@ -171,6 +171,22 @@ class _Walker:
         self.result.workspaces.append(workspace)
         return workspace
 
+    def ignored_directory_workspace(self, path: Path) -> Workspace:
+        """Return a workspace for a directory named on the command line that git ignores.
+
+        Naming it is a request to scan it, so it becomes a root of its own: its
+        own ``.gitignore`` files apply, the repository's do not.
+        """
+        for workspace in self.result.workspaces:
+            if workspace.root == path:
+                return workspace
+        self.result.notices.append(
+            f"{path}: git ignores this directory; scanned with only its own .gitignore files"
+        )
+        workspace = Workspace(path, IgnoreRules(path, path))
+        self.result.workspaces.append(workspace)
+        return workspace
+
     def add_path(self, argument: str) -> None:
         path = _absolute(Path(argument))
         try:
@@ -184,6 +200,8 @@ class _Walker:
             return
         workspace = self.open_workspace(path)
         if stat.S_ISDIR(info.st_mode):
+            if self.options.respect_gitignore and workspace.is_ignored(path, is_dir=True):
+                workspace = self.ignored_directory_workspace(path)
             self.walk(path, workspace)
         elif stat.S_ISREG(info.st_mode):
             self.result.files.append(FileEntry(path))

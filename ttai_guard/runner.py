@@ -137,7 +137,8 @@ def _run_repository_rules(
             continue
         if _rule_enabled("TTAI401", options):
             mine = [path for path in env_files if discovery.workspace_for(path) is workspace]
-            for hit in check_env_ignored(workspace, mine):
+            covers_root = workspace.root in scoped
+            for hit in check_env_ignored(workspace, mine, include_root=covers_root):
                 result.findings.append(_repository_findings(hit))
         if _rule_enabled("TTAI402", options):
             _check_tracked(workspace, scoped, result)

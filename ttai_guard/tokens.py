@@ -81,6 +81,8 @@ class TokenMatch:
 
 def find_tokens(text: str) -> Iterator[TokenMatch]:
     """Yield every real-looking token in ``text``, placeholders left out."""
+    if "sk_live_" not in text and "ttai_pat_" not in text:
+        return
     for match in TOKEN_PATTERN.finditer(text):
         if is_real_token_body(match.group("body")):
             yield TokenMatch(match.start(), match.end(), match.group(0))
@@ -88,6 +90,8 @@ def find_tokens(text: str) -> Iterator[TokenMatch]:
 
 def find_token_bytes(data: bytes) -> Iterator[TokenMatch]:
     """Yield every real-looking token in raw bytes (for undecodable files)."""
+    if b"sk_live_" not in data and b"ttai_pat_" not in data:
+        return
     for match in TOKEN_PATTERN_BYTES.finditer(data):
         body = match.group("body").decode("ascii")
         if is_real_token_body(body):

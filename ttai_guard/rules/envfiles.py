@@ -50,13 +50,15 @@ def _gitignore_line(path: Path) -> int:
     return max(len(lines), 1)
 
 
-def check_env_ignored(workspace: Workspace, env_files: Iterable[Path]) -> Iterator[RepositoryHit]:
+def check_env_ignored(
+    workspace: Workspace, env_files: Iterable[Path], include_root: bool = True
+) -> Iterator[RepositoryHit]:
     """Report each directory whose ``.env`` files git would not ignore.
 
-    The repository root is always checked; so is every directory that holds
-    a ``.env*`` file.
+    Every directory that holds a ``.env*`` file is checked, and the
+    repository root too when ``include_root`` is true (the scan covers it).
     """
-    by_directory: dict[str, set[str]] = {"": set()}
+    by_directory: dict[str, set[str]] = {"": set()} if include_root else {}
     for path in env_files:
         relative = workspace.relative(path)
         if relative is None:
@@ -74,11 +76,12 @@ def check_env_ignored(workspace: Workspace, env_files: Iterable[Path]) -> Iterat
         gitignore = _nearest_gitignore(workspace, directory)
         where = f"`{directory}/`" if directory else "the repository root"
         listed = ", ".join(f"`{name}`" for name in missing)
+        pronoun = "it" if len(missing) == 1 else "them"
         yield RepositoryHit(
             rule="TTAI401",
             path=gitignore,
             line=_gitignore_line(gitignore),
-            message=(f"Git would not ignore {listed} in {where}. Add them to .gitignore."),
+            message=f"Git would not ignore {listed} in {where}. Add {pronoun} to .gitignore.",
             identity=f"{directory}:{','.join(missing)}",
             missing=tuple(missing),
         )

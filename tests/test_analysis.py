@@ -1,0 +1,66 @@
+"""Which files get parsed, and the per-file scan outcomes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import PAT, write_files
+
+from ttai_guard import filekinds
+from ttai_guard.analysis import MAX_PYTHON_PARSE, FileJob, needs_parser, scan_file
+from ttai_guard.analyzers import AnalyzerSettings
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"),
+    [
+        (filekinds.PYTHON, "x = 1", False),
+        (filekinds.PYTHON, 'T = "sk_" "live_" "x"', True),
+        (filekinds.PYTHON, 'T = "sk_l" "ive_x"', True),
+        (filekinds.PYTHON, "TTAI_TOKEN = 1", True),
+        (filekinds.PYTHON, "myTtaiToken = 1", True),
+        (filekinds.PYTHON, "attainable = 1", False),
+        (filekinds.PYTHON, "# see http://example.org/docs", False),
+        (filekinds.PYTHON, 'import requests\nrequests.get("http://x.io")', True),
+        (filekinds.PYTHON, 'import requests\nrequests.get("http://localhost:8000")', False),
+        (filekinds.JAVASCRIPT, 'fetch("http://x.io")', True),
+        (filekinds.YAML, "url: http://x.io", False),
+        (filekinds.ENV, "A=1", True),
+        (filekinds.MARKDOWN, "See https://api.toughtongueai.com", True),
+    ],
+)
+def test_needs_parser(kind: str, text: str, expected: bool) -> None:
+    assert needs_parser(kind, text.lower(), AnalyzerSettings()) is expected
+
+
+def test_configured_name_triggers_parser() -> None:
+    settings = AnalyzerSettings(token_names=("ROLEPLAY_KEY",))
+    assert needs_parser(filekinds.PYTHON, "roleplay_key = 1", settings) is True
+
+
+def test_large_python_file_read_as_text(tmp_path: Path) -> None:
+    padding = "x = 1\n" * (MAX_PYTHON_PARSE // 6 + 1)
+    write_files(tmp_path, {"big.py": padding + f'T = "{PAT}"\n'})
+    report = scan_file(FileJob(tmp_path / "big.py"), AnalyzerSettings(), 50_000_000)
+    assert [f.rule for f in report.findings] == ["TTAI101"]
+    assert report.notes[0].startswith("read at the text level: larger than")
+
+
+def test_binary_unknown_type_byte_scanned(tmp_path: Path) -> None:
+    write_files(tmp_path, {"blob.dat": b"\x00\x01" + PAT.encode() + b"\x00"})
+    report = scan_file(FileJob(tmp_path / "blob.dat"), AnalyzerSettings(), 1000)
+    assert report.skipped == "binary (scanned for tokens only)"
+    assert [(f.rule, f.line, f.column) for f in report.findings] == [("TTAI101", 1, 3)]
+    assert PAT not in report.findings[0].message
+
+
+def test_oversized_file_skipped(tmp_path: Path) -> None:
+    write_files(tmp_path, {"a.txt": "x" * 20})
+    report = scan_file(FileJob(tmp_path / "a.txt"), AnalyzerSettings(), 10)
+    assert report.skipped == "larger than max-file-size (20 > 10 bytes)"
+
+
+def test_vanished_file_reported(tmp_path: Path) -> None:
+    report = scan_file(FileJob(tmp_path / "gone.py"), AnalyzerSettings(), 10)
+    assert report.vanished is True
