@@ -15,6 +15,7 @@ import ast
 import bisect
 import re
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
@@ -2017,7 +2018,10 @@ def _syntax_error_message(error: cst.ParserSyntaxError, text: str) -> str:
         return f"invalid Python syntax at line {line}, column {column}: {detail}"
     detail = _ERROR_KIND.sub("", message)
     try:
-        compile(text, "<analyzed file>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        # The scanned code's own warnings (invalid escapes) are not ours to print.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, "<analyzed file>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as cpython_error:
         if cpython_error.lineno is not None:
             return f"invalid Python syntax at line {cpython_error.lineno}: {detail}"
