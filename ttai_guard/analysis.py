@@ -83,7 +83,7 @@ MAX_PYTHON_PARSE = 1_000_000
 
 @dataclass(frozen=True)
 class FileJob:
-    """One file to scan, with what the parent process knows about it."""
+    """One file to scan, with what the parent process determined about it."""
 
     path: Path
     build: bool = False
@@ -95,8 +95,8 @@ class FileReport:
     """The outcome of scanning one file.
 
     Exactly one of these holds: the file was scanned (``findings``, possibly
-    empty), ``skipped`` says why not, ``error`` says why it could not be
-    read, or ``vanished`` is true. ``notes`` explains degraded scans.
+    empty), ``skipped`` gives the reason it was not, ``error`` the reason it
+    could not be read, or ``vanished`` is true. ``notes`` explains degraded scans.
     """
 
     path: Path
@@ -109,7 +109,7 @@ class FileReport:
 
 
 def needs_parser(kind: str, lowered: str, settings: AnalyzerSettings) -> bool:
-    """Tell whether a file's lower-cased text holds anything a parsed rule could report."""
+    """Tell whether a file's lower-cased text contains anything a parsed rule could report."""
     if kind == filekinds.ENV:
         return True
     if any(trigger in lowered for trigger in _TRIGGERS):
@@ -157,7 +157,7 @@ def _read(path: Path, max_size: int, report: FileReport) -> bytes | None:
 def analyze_text(kind: str, text: str, settings: AnalyzerSettings, suffix: str = "") -> Facts:
     """Run the analyzer for ``kind``; raise AnalysisError when it cannot parse.
 
-    ``suffix`` (lower case, with the dot) tells Markdown from MDX.
+    ``suffix`` (lower case, with the dot) distinguishes Markdown from MDX.
     """
     if kind == filekinds.PYTHON:
         from ttai_guard.analyzers import python
@@ -182,7 +182,11 @@ def analyze_text(kind: str, text: str, settings: AnalyzerSettings, suffix: str =
     if kind in (filekinds.MARKDOWN, filekinds.RST):
         from ttai_guard.analyzers import markup
 
-        syntax = "rst" if kind == filekinds.RST else "mdx" if suffix == ".mdx" else "markdown"
+        syntax = "markdown"
+        if kind == filekinds.RST:
+            syntax = "rst"
+        elif suffix == ".mdx":
+            syntax = "mdx"
         return markup.analyze(text, settings, syntax=syntax)
     if kind in _KEY_VALUE_KINDS:
         from ttai_guard.analyzers import keyvalue
@@ -291,6 +295,7 @@ def scan_file(job: FileJob, settings: AnalyzerSettings, max_size: int) -> FileRe
     data = _read(job.path, max_size, report)
     if data is None:
         return report
+
     kind = filekinds.kind_of(job.path, data[:128])
     report.kind = kind
     if kind == filekinds.BINARY:
@@ -300,6 +305,7 @@ def scan_file(job: FileJob, settings: AnalyzerSettings, max_size: int) -> FileRe
         report.skipped = "binary (scanned for tokens only)"
         _scan_bytes(job, data, report)
         return report
+
     decoded = decode(data, python=kind == filekinds.PYTHON)
     text = decoded.text
     if decoded.note:
@@ -308,6 +314,7 @@ def scan_file(job: FileJob, settings: AnalyzerSettings, max_size: int) -> FileRe
         facts = text_analyzer.analyze(text, settings)
     else:
         facts = _facts_for(kind, text, settings, report, job.path.suffix.lower())
+
     context = FileContext(
         path=job.path,
         kind=kind,
@@ -322,6 +329,7 @@ def scan_file(job: FileJob, settings: AnalyzerSettings, max_size: int) -> FileRe
     elif kind == filekinds.LOCKFILE:
         # Registry URLs in lock files are downloads, not requests the code makes.
         rules = (check_tokens, check_api_urls)
+
     hits: list[Hit] = []
     for rule in rules:
         hits.extend(rule(context, facts))

@@ -26,7 +26,7 @@ FORMATS = ("text", "json", "sarif")
 
 
 def _configure_streams() -> None:
-    """Never fail on output: paths and excerpts may hold any character."""
+    """Escape characters the output encoding lacks, because paths and excerpts may contain any."""
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")

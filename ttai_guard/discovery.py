@@ -4,7 +4,7 @@ Every path the walk meets ends up in exactly one place: scanned
 (:attr:`Discovery.files`), skipped with a reason (:attr:`Discovery.skipped`),
 or unreadable (:attr:`Discovery.errors`, which makes the run fail with exit
 code 2). Symbolic links are never followed during a walk, so a walk cannot
-leave the scan root or loop; each link is listed as skipped with its target.
+leave the scan root or loop. Each link is listed as skipped with its target.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ DEFAULT_EXCLUDED_DIRS = frozenset(
         ".eggs",
     }
 )
-#: Build output directories: skipped unless ``--include-build`` asks for a
+#: Build output directories: skipped unless ``--include-build`` requests a
 #: token scan of what was built.
 BUILD_DIRS = frozenset(
     {
@@ -153,7 +153,12 @@ class _Walker:
         if existing is not None:
             return existing
         top = find_work_tree(path)
-        root = top if top is not None else (path if path.is_dir() else path.parent)
+        if top is not None:
+            root = top
+        elif path.is_dir():
+            root = path
+        else:
+            root = path.parent
         root = _absolute(root)
         for workspace in self.result.workspaces:
             if workspace.root == root:

@@ -37,7 +37,7 @@ class Segment:
 class Literal:
     """A string value known statically, possibly folded from several pieces.
 
-    ``value`` holds the folded text, with :data:`DYNAMIC` for every unknown
+    ``value`` is the folded text, with :data:`DYNAMIC` for every unknown
     part. ``segments`` map each literal run of it back to the source.
     """
 
@@ -131,9 +131,9 @@ class Region:
 class Facts:
     """Everything the rules need to know about one file.
 
-    ``strings`` holds every string value of the file (for code: each
+    ``strings`` lists every string value of the file (for code: each
     maximal literal expression, already folded; for text formats: whole lines
-    or values). ``comments`` holds comment text, which token rules read and URL
+    or values). ``comments`` lists comment text, which token rules read and URL
     rules ignore. ``settings`` holds name and value pairs of ``.env*`` and
     configuration files. ``parsed`` is false when the file was read at the text level
     only, and ``notes`` explains why, for ``--verbose``.

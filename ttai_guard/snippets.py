@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ttai_guard.textindex import LineIndex
 from ttai_guard.tokens import redact, redact_text
 
-#: Longest excerpt shown for one finding, in characters. Minified bundles
+#: Maximum excerpt length for one finding, in characters. Minified bundles
 #: put megabytes on one line, so excerpts are windows around the finding.
 MAX_SNIPPET = 200
 _BEFORE = 60

@@ -35,7 +35,7 @@ class Hit:
 
 @dataclass(frozen=True)
 class FileContext:
-    """What the file rules know about a file besides its facts.
+    """The file rules' view of a file besides its facts.
 
     ``secrets_belong_here`` is true for a ``.env*`` file that git ignores and
     does not track: tokens and credentials there are where they should be.

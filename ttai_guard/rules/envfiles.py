@@ -55,7 +55,7 @@ def check_env_ignored(
 ) -> Iterator[RepositoryHit]:
     """Report each directory whose ``.env`` files git would not ignore.
 
-    Every directory that holds a ``.env*`` file is checked, and the
+    Every directory that contains a ``.env*`` file is checked, and the
     repository root too when ``include_root`` is true (the scan covers it).
     """
     by_directory: dict[str, set[str]] = {"": set()} if include_root else {}
