@@ -237,3 +237,14 @@ def test_pre_commit_style_file_list(repo: Path) -> None:
     run = run_cli(repo, "check", "--format", "json", *names, "dir 7/with space.py")
     assert run.code == 1
     assert run.findings() == [("TTAI101", "dir 7/with space.py", 1, 6)]
+
+
+def test_parallel_scan_matches_serial(tmp_path: Path) -> None:
+    files = {f"pkg/mod{i}.py": f'T = "{PAT}"\n' if i % 7 == 0 else "x = 1\n" for i in range(120)}
+    files.update({".gitignore": ".env\n.env.local\n", "web/a.js": f"const t = '{SK}';\n"})
+    write_files(tmp_path, files)
+    serial = run_cli(tmp_path, "check", "--format", "json", "--jobs", "1").json()
+    parallel = run_cli(tmp_path, "check", "--format", "json", "--jobs", "2").json()
+    assert len(serial["findings"]) == 19
+    assert parallel["findings"] == serial["findings"]
+    assert parallel["summary"] == serial["summary"]
