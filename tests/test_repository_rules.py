@@ -139,3 +139,8 @@ def test_subdirectory_scan_skips_root_check(repo: Path) -> None:
 def test_subdirectory_scan_checks_its_env_dirs(repo: Path) -> None:
     write_files(repo, {"src/.env": "A=1\n"})
     assert scan(repo, "src") == [("TTAI401", ".gitignore", 1, 1)]
+
+
+def test_ignored_directory_scan_skips_repository_rules(repo: Path) -> None:
+    write_files(repo, {".gitignore": "vendor/\n", "vendor/.env": "A=1\n", "vendor/a.py": ""})
+    assert scan(repo, "vendor") == []

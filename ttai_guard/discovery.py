@@ -92,6 +92,9 @@ class Workspace:
     ignore: IgnoreRules
     repository: Repository | None = None
     tracked_dirs: frozenset[str] = frozenset()
+    #: True for a directory named on the command line that its repository
+    #: ignores: everything in it is ignored already, so repository rules skip it.
+    inside_ignored: bool = False
 
     def relative(self, path: Path) -> str | None:
         try:
@@ -188,7 +191,7 @@ class _Walker:
         self.result.notices.append(
             f"{path}: git ignores this directory; scanned with only its own .gitignore files"
         )
-        workspace = Workspace(path, IgnoreRules(path, path))
+        workspace = Workspace(path, IgnoreRules(path, path), inside_ignored=True)
         self.result.workspaces.append(workspace)
         return workspace
 

@@ -133,7 +133,7 @@ def _run_repository_rules(
     ]
     for workspace in discovery.workspaces:
         scoped = [path for path in directories if workspace.relative(path) is not None]
-        if not scoped:
+        if not scoped or workspace.inside_ignored:
             continue
         if _rule_enabled("TTAI401", options):
             mine = [path for path in env_files if discovery.workspace_for(path) is workspace]
