@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import PAT, write_files
 
-from ttai_guard import filekinds
+from ttai_guard import analysis, filekinds
 from ttai_guard.analysis import MAX_PYTHON_PARSE, FileJob, needs_parser, scan_file
 from ttai_guard.analyzers import AnalyzerSettings
 
@@ -55,10 +55,25 @@ def test_binary_unknown_type_byte_scanned(tmp_path: Path) -> None:
     assert PAT not in report.findings[0].message
 
 
-def test_oversized_file_skipped(tmp_path: Path) -> None:
-    write_files(tmp_path, {"a.txt": "x" * 20})
+def test_oversized_file_searched_for_tokens(tmp_path: Path) -> None:
+    write_files(tmp_path, {"a.txt": "x" * 20 + f"\n  {PAT}\n"})
     report = scan_file(FileJob(tmp_path / "a.txt"), AnalyzerSettings(), 10)
-    assert report.skipped == "larger than max-file-size (20 > 10 bytes)"
+    assert report.skipped.startswith("larger than max-file-size (")
+    assert report.skipped.endswith("bytes); searched for tokens only")
+    assert [(f.rule, f.line, f.column) for f in report.findings] == [("TTAI101", 2, 3)]
+
+
+@pytest.mark.parametrize("chunk", [64, 97, 1000])
+def test_chunked_search_finds_each_token_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    monkeypatch.setattr(analysis, "_CHUNK", chunk)
+    monkeypatch.setattr(analysis, "_OVERLAP", 60)
+    lines = [("y" * (i * 7 % 50)) + (f" {PAT}" if i % 3 == 0 else "") for i in range(40)]
+    write_files(tmp_path, {"big.txt": "\n".join(lines)})
+    expected = [(i + 1, line.index(PAT) + 1) for i, line in enumerate(lines) if PAT in line]
+    report = scan_file(FileJob(tmp_path / "big.txt"), AnalyzerSettings(), 100)
+    assert [(f.line, f.column) for f in report.findings] == expected
 
 
 def test_vanished_file_reported(tmp_path: Path) -> None:

@@ -248,3 +248,24 @@ def test_parallel_scan_matches_serial(tmp_path: Path) -> None:
     assert len(serial["findings"]) == 19
     assert parallel["findings"] == serial["findings"]
     assert parallel["summary"] == serial["summary"]
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "sarif"])
+def test_other_findings_mask_secret(tmp_path: Path, output_format: str) -> None:
+    line = f'var T="{PAT[:14]}"+"{PAT[14:]}";fetch("http://api.toughtongueai.com/x");\n'
+    write_files(tmp_path, {"a.js": line})
+    run = run_cli(tmp_path, "check", "a.js", "--select", "TTAI3", "--format", output_format)
+    assert run.code == 1
+    assert PAT[14:] not in run.stdout
+    assert PAT[:14] not in run.stdout
+
+
+def test_credentials_masked_in_each_other(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {"two.py": 'TTAI_TOKEN = "Qw8eRt5yUi2oPa7sDf1g"; TTAI_API_KEY = "Zx9cVb8nM7aS6dF5gH4j"\n'},
+    )
+    run = run_cli(tmp_path, "check", "two.py", "--format", "json")
+    assert [f[0] for f in run.findings()] == ["TTAI102", "TTAI102"]
+    assert "Qw8eRt5yUi2oPa7sDf1g" not in run.stdout
+    assert "Zx9cVb8nM7aS6dF5gH4j" not in run.stdout

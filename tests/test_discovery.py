@@ -123,3 +123,22 @@ def test_ignored_directory_argument_is_own_root(repo: Path) -> None:
     found = discover([str(repo / "vendor")])
     assert relative(repo, [f.path for f in found.files]) == ["vendor/.gitignore", "vendor/lib.py"]
     assert any("git ignores this directory" in notice for notice in found.notices)
+
+
+def test_include_build_reads_ignored_build_dir(repo: Path) -> None:
+    write_files(repo, {".gitignore": "dist/\n*.map\n", "dist/assets/a.js": "", "dist/a.js.map": ""})
+    found = discover([str(repo)], DiscoveryOptions(include_build=True))
+    build = relative(repo, [f.path for f in found.files if f.build])
+    assert build == ["dist/a.js.map", "dist/assets/a.js"]
+
+
+def test_git_failure_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "project"
+    write_files(root, {"a.py": ""})
+    git(root, "init", "-q")
+    monkeypatch.setenv("PATH", str(tmp_path / "no-git-here"))
+    found = discover([str(root)])
+    assert [item.reason for item in found.errors] == [
+        "cannot read the git repository: git is not installed or not on PATH"
+    ]
+    assert relative(root, [f.path for f in found.files]) == ["a.py"]

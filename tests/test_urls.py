@@ -52,6 +52,8 @@ def test_dynamic_host_incomplete() -> None:
         ("api.test", True),
         ("db.internal", True),
         ("host.docker.internal", True),
+        ("otel-collector", True),
+        ("db", True),
         ("localhost.toughtongueai.com", False),
         ("10.0.0.5", False),
         ("api.acme-corp.io", False),

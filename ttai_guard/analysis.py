@@ -24,9 +24,9 @@ from ttai_guard.rules import FileContext, Hit
 from ttai_guard.rules.catalog import RULES
 from ttai_guard.rules.secrets import check_credentials, check_tokens
 from ttai_guard.rules.transport import check_api_urls, check_request_urls
-from ttai_guard.snippets import locate
+from ttai_guard.snippets import Mask, locate, masks_for
 from ttai_guard.textindex import LineIndex
-from ttai_guard.tokens import find_token_bytes, redact
+from ttai_guard.tokens import find_token_bytes, find_tokens, redact
 
 FILE_RULES: tuple[Callable[[FileContext, Facts], Iterator[Hit]], ...] = (
     check_tokens,
@@ -142,7 +142,11 @@ def _read(path: Path, max_size: int, report: FileReport) -> bytes | None:
         report.skipped = "not a regular file"
         return None
     if info.st_size > max_size:
-        report.skipped = f"larger than max-file-size ({info.st_size} > {max_size} bytes)"
+        report.skipped = (
+            f"larger than max-file-size ({info.st_size} > {max_size} bytes); "
+            "searched for tokens only"
+        )
+        _scan_large(path, report)
         return None
     try:
         with open(path, "rb") as handle:
@@ -152,6 +156,60 @@ def _read(path: Path, max_size: int, report: FileReport) -> bytes | None:
     except OSError as error:
         report.error = f"cannot read: {error.strerror}"
     return None
+
+
+_CHUNK = 4 * 1024 * 1024
+# A token split by a chunk boundary is found again in the next chunk, which
+# starts this many bytes early. Longer tokens are cut (an estimate: real
+# tokens are well under 200 characters).
+_OVERLAP = 512
+
+
+class _LineCounter:
+    """Turns increasing byte offsets into 1-based lines and byte columns."""
+
+    def __init__(self) -> None:
+        self.line = 1
+        self.line_start = 0
+        self.counted_to = 0
+
+    def advance(self, data: bytes, base: int, offset: int) -> None:
+        """Count the line breaks of ``data`` (which starts at ``base``) up to ``offset``."""
+        low = max(self.counted_to - base, 0)
+        high = offset - base
+        newlines = data.count(b"\n", low, high)
+        if newlines:
+            self.line += newlines
+            self.line_start = base + data.rindex(b"\n", low, high) + 1
+        self.counted_to = max(self.counted_to, offset)
+
+
+def _scan_large(path: Path, report: FileReport) -> None:
+    """Search a file too large to decode for tokens, chunk by chunk, in bounded memory."""
+    counter = _LineCounter()
+    previous = b""
+    consumed = 0
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                data = previous + chunk
+                base = consumed - len(previous)
+                limit = len(data) if len(chunk) < _CHUNK else len(data) - _OVERLAP
+                for token in find_token_bytes(data):
+                    # A token starting in the last _OVERLAP bytes may be cut off
+                    # at the chunk's end: the next chunk starts there and finds it.
+                    if token.start >= limit:
+                        continue
+                    counter.advance(data, base, base + token.start)
+                    column = base + token.start - counter.line_start + 1
+                    report.findings.append(
+                        _byte_finding(path, token.value, counter.line, column, base + token.start)
+                    )
+                counter.advance(data, base, base + limit)
+                consumed += len(chunk)
+                previous = data[limit:]
+    except OSError as error:
+        report.error = f"cannot read: {error.strerror}"
 
 
 def analyze_text(kind: str, text: str, settings: AnalyzerSettings, suffix: str = "") -> Facts:
@@ -240,6 +298,12 @@ def _to_findings(context: FileContext, facts: Facts, hits: list[Hit]) -> list[Fi
     if not hits:
         return findings
     index = LineIndex(context.text)
+    # Every excerpt masks every secret of the file: a token on the same line
+    # as a URL finding must not show in that finding's excerpt.
+    masks: list[Mask] = []
+    for hit in hits:
+        if hit.secret_spans:
+            masks.extend(masks_for(hit.identity, hit.secret_spans))
     for hit in hits:
         rule = RULES[hit.rule]
         message = hit.message
@@ -247,8 +311,7 @@ def _to_findings(context: FileContext, facts: Facts, hits: list[Hit]) -> list[Fi
             if region.start <= hit.start < region.end:
                 message = f"{message} ({region.label})"
                 break
-        secret = hit.identity if hit.secret_spans else ""
-        span = locate(context.text, hit.start, hit.end, hit.secret_spans, secret, index)
+        span = locate(context.text, hit.start, hit.end, masks, index)
         findings.append(
             Finding(
                 rule=hit.rule,
@@ -267,23 +330,51 @@ def _to_findings(context: FileContext, facts: Facts, hits: list[Hit]) -> list[Fi
     return findings
 
 
+def _byte_finding(path: Path, token: str, line: int, column: int, offset: int) -> Finding:
+    """Build a TTAI101 finding from a byte-level search; columns count bytes."""
+    return Finding(
+        rule="TTAI101",
+        path=path,
+        line=line,
+        column=column,
+        end_line=line,
+        end_column=column + len(token),
+        message=(
+            f"Hardcoded ToughTongue token `{redact(token)}` found by a byte-level search "
+            f"at byte offset {offset}. Rotate this token."
+        ),
+        level=RULES["TTAI101"].level,
+        identity=token,
+    )
+
+
 def _scan_bytes(job: FileJob, data: bytes, report: FileReport) -> None:
-    """Scan undecodable binary data for tokens only."""
+    """Search undecodable binary data for tokens only."""
+    counter = _LineCounter()
     for token in find_token_bytes(data):
+        counter.advance(data, 0, token.start)
+        column = token.start - counter.line_start + 1
+        report.findings.append(
+            _byte_finding(job.path, token.value, counter.line, column, token.start)
+        )
+
+
+def _scan_name(job: FileJob, report: FileReport) -> None:
+    """Report a token written into the file's own name."""
+    for token in find_tokens(job.path.name):
         report.findings.append(
             Finding(
                 rule="TTAI101",
                 path=job.path,
                 line=1,
-                column=token.start + 1,
+                column=1,
                 end_line=1,
-                end_column=token.end + 1,
+                end_column=1,
                 message=(
-                    f"Hardcoded ToughTongue token `{redact(token.value)}` in binary data "
-                    f"at byte offset {token.start}. Rotate this token."
+                    f"The file name contains the ToughTongue token `{redact(token.value)}`. "
+                    "Rename the file and rotate this token."
                 ),
                 level=RULES["TTAI101"].level,
-                snippet="",
                 identity=token.value,
             )
         )
@@ -293,6 +384,7 @@ def scan_file(job: FileJob, settings: AnalyzerSettings, max_size: int) -> FileRe
     """Scan one file and return its findings, or why it was not scanned."""
     report = FileReport(job.path)
     data = _read(job.path, max_size, report)
+    _scan_name(job, report)
     if data is None:
         return report
 
@@ -333,5 +425,5 @@ def scan_file(job: FileJob, settings: AnalyzerSettings, max_size: int) -> FileRe
     hits: list[Hit] = []
     for rule in rules:
         hits.extend(rule(context, facts))
-    report.findings = _to_findings(context, facts, hits)
+    report.findings.extend(_to_findings(context, facts, hits))
     return report

@@ -15,9 +15,10 @@ import click
 from ttai_guard import __version__
 from ttai_guard.discovery import DiscoveryError
 from ttai_guard.finding import LEVEL_RANK
-from ttai_guard.reporters import display_path
+from ttai_guard.reporters import display_path, printable
 from ttai_guard.rules.catalog import RULES
 from ttai_guard.runner import DEFAULT_MAX_FILE_SIZE, ScanOptions, ScanResult, run_scan
+from ttai_guard.tokens import redact_text
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -36,6 +37,8 @@ def _parse_rule_list(value: str | None, option: str) -> frozenset[str] | None:
     if value is None:
         return None
     items = frozenset(item.strip().upper() for item in value.split(",") if item.strip())
+    if not items:
+        raise click.BadParameter("expects at least one rule ID or prefix", param_hint=option)
     for item in items:
         if not any(rule_id.startswith(item) for rule_id in RULES) or not item.startswith("TTAI"):
             known = ", ".join(RULES)
@@ -66,16 +69,20 @@ def _exit_code(result: ScanResult, fail_on: str, exit_zero: bool) -> int:
 def _report_diagnostics(result: ScanResult, verbose: bool) -> None:
     """Write notices, unreadable files and (with -v) skipped files to stderr."""
     for notice in result.notices:
-        click.echo(f"ttai-guard: notice: {notice}", err=True)
+        _diagnostic(f"ttai-guard: notice: {notice}")
     if result.errors:
-        click.echo("ttai-guard: error: these paths could not be read:", err=True)
+        _diagnostic("ttai-guard: error: these paths could not be read:")
         for item in result.errors:
-            click.echo(f"  {display_path(item.path)}: {item.reason}", err=True)
+            _diagnostic(f"  {display_path(item.path)}: {item.reason}")
     if verbose:
         for item in result.skipped:
-            click.echo(f"ttai-guard: skipped {display_path(item.path)}: {item.reason}", err=True)
+            _diagnostic(f"ttai-guard: skipped {display_path(item.path)}: {item.reason}")
         for path, note in result.notes:
-            click.echo(f"ttai-guard: {display_path(path)}: {note}", err=True)
+            _diagnostic(f"ttai-guard: {display_path(path)}: {note}")
+
+
+def _diagnostic(line: str) -> None:
+    click.echo(redact_text(printable(line)), err=True)
 
 
 def _write_report(
@@ -154,13 +161,18 @@ def cli() -> None:
     help="Lowest finding level that makes the exit code 1.",
 )
 @click.option(
-    "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes; 0 uses one per CPU."
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Worker processes; 0 uses one per CPU.",
 )
 @click.option(
     "--max-file-size",
     type=click.IntRange(min=1),
-    default=None,
-    help="Skip files larger than this many bytes.",
+    default=DEFAULT_MAX_FILE_SIZE,
+    show_default=True,
+    help="Files larger than this many bytes are only searched for tokens, byte by byte.",
 )
 @click.option(
     "--no-respect-gitignore", is_flag=True, help="Scan files that .gitignore ignores too."
@@ -194,13 +206,17 @@ def check(
     exit_zero: bool,
     fail_on: str,
     jobs: int,
-    max_file_size: int | None,
+    max_file_size: int,
     no_respect_gitignore: bool,
     quiet: bool,
     verbose: bool,
     color: str,
 ) -> None:
     """Scan PATHS (default: the current directory) and report findings."""
+    if output is not None and not Path(output).resolve().parent.is_dir():
+        raise click.BadParameter(
+            f"directory of {output!r} does not exist; create it first", param_hint="--output"
+        )
     options = ScanOptions(
         paths=tuple(paths) or (".",),
         select=_parse_rule_list(select, "--select"),
@@ -208,7 +224,7 @@ def check(
         include_build=include_build,
         jobs=jobs,
         respect_gitignore=not no_respect_gitignore,
-        max_file_size=max_file_size or DEFAULT_MAX_FILE_SIZE,
+        max_file_size=max_file_size,
     )
     try:
         result = run_scan(options)

@@ -155,7 +155,12 @@ class _Walker:
         existing = self.result.workspace_for(path)
         if existing is not None:
             return existing
-        top = find_work_tree(path)
+        try:
+            top = find_work_tree(path)
+        except GitError as error:
+            # The tracked-file rules cannot run, so the scan is incomplete.
+            self.result.errors.append(Skipped(path, f"cannot read the git repository: {error}"))
+            top = None
         if top is not None:
             root = top
         elif path.is_dir():
@@ -173,7 +178,7 @@ class _Walker:
                 repository = Repository.open(root)
                 tracked_dirs = _parent_dirs(repository.tracked)
             except GitError as error:
-                self.result.notices.append(f"{root}: {error}; tracked files not checked")
+                self.result.errors.append(Skipped(root, f"cannot list tracked files: {error}"))
         ignore = IgnoreRules.load(root)
         workspace = Workspace(root, ignore, repository, tracked_dirs)
         self.result.workspaces.append(workspace)
@@ -253,7 +258,9 @@ class _Walker:
             self.result.skipped.append(Skipped(path, "not a regular file"))
             return None
         # Dotenv files are read even when ignored: bundlers still load them.
-        checks_ignore = self.options.respect_gitignore and not is_env_file_name(entry.name)
+        checks_ignore = (
+            self.options.respect_gitignore and not in_build and not is_env_file_name(entry.name)
+        )
         if checks_ignore and workspace.is_ignored(path):
             self.result.skipped.append(Skipped(path, "ignored by .gitignore"))
             return None
@@ -267,7 +274,9 @@ class _Walker:
         if name in self.options.exclude_dirs:
             self.result.skipped.append(Skipped(path, "excluded by default"))
             return None
-        if (path / "pyvenv.cfg").exists():
+        # os.path.exists, unlike Path.exists, returns False for an unreadable
+        # directory, which then fails in scandir and is listed as unreadable.
+        if os.path.exists(path / "pyvenv.cfg"):
             self.result.skipped.append(Skipped(path, "excluded by default (virtual environment)"))
             return None
         if name in BUILD_DIRS and not in_build:
@@ -276,6 +285,9 @@ class _Walker:
                     Skipped(path, "build output (scan it with --include-build)")
                 )
                 return None
+            # Build output is usually ignored by git; --include-build reads it anyway.
+            return path, True
+        if in_build:
             return path, True
         if self.options.respect_gitignore and workspace.is_ignored(path, is_dir=True):
             relative = workspace.relative(path) or ""

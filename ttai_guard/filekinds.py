@@ -213,8 +213,17 @@ def kind_of(path: PurePath, head: bytes = b"") -> str:
     return TEXT
 
 
-#: Template suffixes of dotenv files that hold examples, not values.
-ENV_TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".defaults")
+#: Suffixes of dotenv files meant to be committed: templates that contain
+#: examples, a variable schema, and dotenv-vault's encrypted ``.env.vault``.
+ENV_TEMPLATE_SUFFIXES = (
+    ".example",
+    ".sample",
+    ".template",
+    ".dist",
+    ".defaults",
+    ".schema",
+    ".vault",
+)
 
 
 def is_env_template(name: str) -> bool:

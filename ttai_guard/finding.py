@@ -10,8 +10,9 @@ from typing import Literal, NamedTuple
 Level = Literal["error", "warning", "note"]
 LEVEL_RANK: dict[str, int] = {"note": 0, "warning": 1, "error": 2}
 
-# Fingerprints are keyed hashes so that a baseline or a SARIF file never lets
-# anyone test a guessed secret against a plain hash published elsewhere.
+# Fingerprints are keyed hashes, so they never equal a plain SHA-256 of the
+# secret that another tool or a leak database publishes. The key is public,
+# so anyone can still test a guessed secret against a fingerprint offline.
 _FINGERPRINT_KEY = b"ttai-guard fingerprint v1"
 
 

@@ -40,12 +40,25 @@ def _run_git(args: list[str], cwd: Path) -> bytes:
     return completed.stdout
 
 
+def _has_git_marker(directory: Path) -> bool:
+    """Tell whether ``directory`` or a parent contains a ``.git`` entry."""
+    candidates = (directory, *directory.parents)
+    return any(os.path.lexists(candidate / ".git") for candidate in candidates)
+
+
 def find_work_tree(start: Path) -> Path | None:
-    """Return the top of the git work tree containing ``start``, or ``None``."""
+    """Return the top of the git work tree containing ``start``, or ``None``.
+
+    Raises GitError when a ``.git`` entry exists above ``start`` but git
+    cannot answer (not installed, or it rejects the repository's owner), so
+    a repository is never mistaken for a plain directory.
+    """
     directory = start if start.is_dir() else start.parent
     try:
         output = _run_git(["rev-parse", "--show-toplevel"], directory)
     except GitError:
+        if _has_git_marker(Path(os.path.abspath(directory))):
+            raise
         return None
     top = output.decode("utf-8", "surrogateescape").strip()
     return Path(top) if top else None

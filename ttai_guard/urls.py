@@ -108,6 +108,10 @@ def is_local_host(host: str) -> bool:
     host = host.lower().rstrip(".").strip("[]")
     if host in _LOCAL_NAMES or host.endswith(_LOCAL_SUFFIXES):
         return True
+    if "." not in host and ":" not in host:
+        # A single-label name (a Compose service, a Kubernetes short name)
+        # resolves only inside a private network.
+        return True
     try:
         address = ipaddress.ip_address(host)
     except ValueError:

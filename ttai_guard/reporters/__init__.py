@@ -14,16 +14,20 @@ from pathlib import Path
 
 from ttai_guard.finding import Finding
 from ttai_guard.runner import ScanResult
+from ttai_guard.tokens import redact_text
 
 
 def display_path(path: Path, base: Path | None = None) -> str:
-    """Return ``path`` relative to ``base`` (default: the current directory)."""
+    """Return ``path`` relative to ``base`` (default: the current directory).
+
+    A token in a file or directory name is redacted like any other.
+    """
     base = base or Path.cwd()
     try:
-        relative = os.path.relpath(path, base)
+        relative = Path(os.path.relpath(path, base)).as_posix()
     except ValueError:
-        return path.as_posix()
-    return Path(relative).as_posix()
+        relative = path.as_posix()
+    return redact_text(relative)
 
 
 def summary_counts(result: ScanResult) -> dict[str, int]:
@@ -37,6 +41,17 @@ def summary_counts(result: ScanResult) -> dict[str, int]:
         "files_skipped": len(result.skipped),
         "files_unreadable": len(result.errors),
     }
+
+
+# Control characters from file contents or names would drive the terminal
+# (an escape sequence in a file name can clear the screen), so text output
+# shows them as escapes. Tab is kept.
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(0x00, 0x09), *range(0x0A, 0x20), 0x7F)}
+
+
+def printable(text: str) -> str:
+    """Return ``text`` with control characters written as ``\\xNN`` escapes."""
+    return text.translate(_CONTROL)
 
 
 def _count(number: int, noun: str) -> str:

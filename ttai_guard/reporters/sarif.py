@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from ttai_guard import __version__
 from ttai_guard.finding import fingerprint
@@ -62,7 +63,10 @@ def build_sarif(result: ScanResult, *, failure: str = "") -> dict[str, Any]:
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"},
+                            "artifactLocation": {
+                                "uri": quote(path, safe="/"),
+                                "uriBaseId": "%SRCROOT%",
+                            },
                             "region": region,
                         }
                     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ttai_guard.reporters import display_path, summary_line
+from ttai_guard.reporters import display_path, printable, summary_line
 from ttai_guard.runner import ScanResult
 from ttai_guard.tokens import redact_text
 
@@ -19,14 +19,15 @@ def write_text(
 ) -> None:
     """Write one line per finding with its excerpt, then the summary line."""
     for finding in result.findings:
-        location = f"{display_path(finding.path)}:{finding.line}:{finding.column}:"
+        location = printable(f"{display_path(finding.path)}:{finding.line}:{finding.column}:")
         level = f"[{finding.level}]"
         if color:
             location = f"{_BOLD}{location}{_RESET}"
             level = f"{_COLORS[finding.level]}{level}{_RESET}"
-        stream.write(redact_text(f"{location} {finding.rule} {level} {finding.message}") + "\n")
+        message = printable(finding.message)
+        stream.write(redact_text(f"{location} {finding.rule} {level} {message}") + "\n")
         if finding.snippet and not quiet:
-            excerpt = redact_text(f"    {finding.line} | {finding.snippet}")
+            excerpt = redact_text(printable(f"    {finding.line} | {finding.snippet}"))
             stream.write((f"{_DIM}{excerpt}{_RESET}" if color else excerpt) + "\n")
     if not quiet or result.findings or result.errors:
         stream.write(summary_line(result) + "\n")

@@ -105,9 +105,12 @@ _TTAI102 = """\
 Reports a literal of unknown format used as the credential for the
 ToughTongue API: the value of an `Authorization: Bearer ...` header in a file
 that addresses an API host, a literal assigned to a token-named variable or
-setting (`TTAI_TOKEN`, `TOUGH_TONGUE_API_KEY`, `TTAI_PAT`, or any name that
-mentions `ttai` or `toughtongue` together with `token`, `key`, `pat`,
-`secret` or `auth`), or `api_key=` / `token=` passed to a ToughTongue client.
+setting (`TTAI_TOKEN`, `TOUGH_TONGUE_API_KEY`, `TTAI_PAT`: any name that
+mentions `ttai` or `toughtongue` and ends in `token`, `key`, `apikey`, `pat`,
+`secret`, `auth`, `bearer`, `credential` or `password`, optionally followed
+by an environment such as `_PROD`), or `api_key=` / `token=` passed to a
+ToughTongue client. Names that describe a credential without holding it
+(`TTAI_KEY_ID`, `TTAI_AUTH_MODE`, `TTAI_TOKEN_URL`) are not token-named.
 
 Environment lookups, names of variables, placeholders (see TTAI101) and values
 shorter than 12 characters or without the character mix of a generated
@@ -178,8 +181,10 @@ containing `_BASE` or `_ENDPOINT`) in a `.env*` file.
 
 Loopback and local hosts are exempt: `localhost`, `127.0.0.0/8`, `[::1]`,
 `0.0.0.0`, `*.localhost`, `*.local`, `*.test`, `*.internal`,
-`host.docker.internal`, and the reserved top-level names `*.example` and
-`*.invalid`. ToughTongue hosts are reported by
+`host.docker.internal`, the reserved top-level names `*.example` and
+`*.invalid`, and single-label names without a dot (`http://db:5432`,
+`http://otel-collector:4318`), which only resolve inside a private network
+such as a Docker Compose project. ToughTongue hosts are reported by
 TTAI301 instead. XML namespaces, doctype and schema URIs, comments and prose
 links are never requests and never reported.
 
@@ -254,8 +259,10 @@ follow it either.
 _TTAI402 = """\
 ## What it does
 Reports a `.env` or `.env.*` file that git tracks and that holds at least one
-value, whether or not `.gitignore` ignores it now. Templates (`.example`,
-`.sample`, `.template`, `.dist`, `.defaults`) are not reported. Outside a git
+value, whether or not `.gitignore` ignores it now. Files meant to be
+committed are not reported: templates (`.example`, `.sample`, `.template`,
+`.dist`, `.defaults`), a variable schema (`.schema`) and dotenv-vault's
+encrypted `.env.vault`. Outside a git
 repository the rule cannot be checked and the run says so.
 
 ## Why is this bad?

@@ -125,8 +125,8 @@ def check_env_tracked(
             line=1,
             message=(
                 f"`{relative}` is tracked by git and holds values. "
-                f"Run `git rm --cached {relative}`, ignore it, and rotate the tokens it held: "
-                "they stay in the history."
+                f"Run `git rm --cached {relative}`, ignore it, and rotate any token it holds: "
+                "git keeps every committed version."
             ),
             identity=relative,
         )

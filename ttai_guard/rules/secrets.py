@@ -4,13 +4,34 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ttai_guard import filekinds
 from ttai_guard.facts import DYNAMIC, Facts, Literal
 from ttai_guard.rules import FileContext, Hit
 from ttai_guard.tokens import find_tokens, is_plausible_credential, redact
 from ttai_guard.urls import find_urls, is_api_url
 
+_CODE_KINDS = frozenset(
+    {
+        filekinds.PYTHON,
+        filekinds.NOTEBOOK,
+        *filekinds.JS_DIALECTS,
+        *filekinds.SCRIPT_BLOCK_KINDS,
+    }
+)
 
-def _token_hits(literal: Literal, seen: set[int]) -> Iterator[Hit]:
+
+def remedy(kind: str) -> str:
+    """Return the fix to suggest for a secret found in a file of ``kind``."""
+    if kind in _CODE_KINDS:
+        return "Read it from an environment variable"
+    if kind == filekinds.ENV:
+        return "Keep real values only in a .env file that git ignores and does not track"
+    if kind == filekinds.DOCKERFILE:
+        return "Pass it at run time (a build secret or `docker run --env`) instead"
+    return "Load it from the environment or a secret store at run time"
+
+
+def _token_hits(literal: Literal, seen: set[int], kind: str) -> Iterator[Hit]:
     for token in find_tokens(literal.value):
         start = literal.source_offset(token.start)
         if start in seen:
@@ -25,7 +46,7 @@ def _token_hits(literal: Literal, seen: set[int]) -> Iterator[Hit]:
             end=end,
             message=(
                 f"Hardcoded ToughTongue token `{redact(token.value)}`{split}. "
-                "Read it from an environment variable and rotate this token."
+                f"{remedy(kind)}, and rotate this token."
             ),
             identity=token.value,
             secret_spans=spans,
@@ -37,9 +58,9 @@ def check_tokens(context: FileContext, facts: Facts) -> Iterator[Hit]:
     if context.secrets_belong_here:
         return
     seen: set[int] = set()
-    yield from _token_hits(Literal.at(context.text, 0), seen)
+    yield from _token_hits(Literal.at(context.text, 0), seen, context.kind)
     for literal in (*facts.strings, *facts.comments):
-        yield from _token_hits(literal, seen)
+        yield from _token_hits(literal, seen, context.kind)
 
 
 def _addresses_api(context: FileContext, facts: Facts) -> bool:
@@ -83,8 +104,8 @@ def check_credentials(context: FileContext, facts: Facts) -> Iterator[Hit]:
             start=start,
             end=end,
             message=(
-                f"Possible hardcoded credential `{redact(stripped)}` {credential.context}. "
-                "Read it from an environment variable."
+                f"Possible hardcoded credential `{redact(stripped)}` ({credential.context}). "
+                f"{remedy(context.kind)}."
             ),
             identity=stripped,
             secret_spans=spans,

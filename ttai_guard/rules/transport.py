@@ -97,7 +97,9 @@ def check_request_urls(context: FileContext, facts: Facts) -> Iterator[Hit]:
             continue
         url = _leading_insecure_url(request.url)
         if url is not None:
-            hits.append(_request_url_hit(request.url, url, f"Request made with `{request.callee}`"))
+            hits.append(
+                _request_url_hit(request.url, url, f"The request target of `{request.callee}`")
+            )
     if context.kind == filekinds.ENV:
         for name, literal in facts.settings:
             if not _BASE_URL_SETTING.search(name):
