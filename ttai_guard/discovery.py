@@ -9,6 +9,7 @@ leave the scan root or loop. Each link is listed as skipped with its target.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterable
@@ -312,7 +313,11 @@ def _describe_link(path: Path) -> str:
         target = os.readlink(path)
     except OSError:
         return "symbolic link (not followed)"
-    if not os.path.exists(path):
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return f"symbolic link loop through {target}"
         return f"dangling symbolic link to {target}"
     return f"symbolic link to {target} (not followed)"
 
