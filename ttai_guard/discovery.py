@@ -93,6 +93,9 @@ class Workspace:
     ignore: IgnoreRules
     repository: Repository | None = None
     tracked_dirs: frozenset[str] = frozenset()
+    #: git's message when it found the repository but could not read it. The
+    #: path is then listed as unreadable and the tracked-file rules do not run.
+    git_error: str = ""
     #: True for a directory named on the command line that its repository
     #: ignores: everything in it is ignored already, so repository rules skip it.
     inside_ignored: bool = False
@@ -156,10 +159,12 @@ class _Walker:
         existing = self.result.workspace_for(path)
         if existing is not None:
             return existing
+        git_error = ""
         try:
             top = find_work_tree(path)
         except GitError as error:
             # The tracked-file rules cannot run, so the scan is incomplete.
+            git_error = str(error)
             self.result.errors.append(Skipped(path, f"cannot read the git repository: {error}"))
             top = None
         if top is not None:
@@ -179,9 +184,10 @@ class _Walker:
                 repository = Repository.open(root)
                 tracked_dirs = _parent_dirs(repository.tracked)
             except GitError as error:
+                git_error = str(error)
                 self.result.errors.append(Skipped(root, f"cannot list tracked files: {error}"))
         ignore = IgnoreRules.load(root)
-        workspace = Workspace(root, ignore, repository, tracked_dirs)
+        workspace = Workspace(root, ignore, repository, tracked_dirs, git_error=git_error)
         self.result.workspaces.append(workspace)
         return workspace
 

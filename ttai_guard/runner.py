@@ -145,6 +145,9 @@ def _run_repository_rules(
 
 
 def _check_tracked(workspace: Workspace, scoped: list[Path], result: ScanResult) -> None:
+    if workspace.git_error:
+        # The repository is already listed among the paths that could not be read.
+        return
     if workspace.repository is None:
         result.notices.append(
             f"TTAI402 was not checked: {workspace.root} is not inside a git work tree"

@@ -27,6 +27,9 @@ TOKEN_PATTERN = re.compile(
     r"(?P<prefix>sk_live_|ttai_pat_)(?P<body>[A-Za-z0-9_\-]*)"
 )
 TOKEN_PATTERN_BYTES = re.compile(TOKEN_PATTERN.pattern.encode("ascii"))
+# Redaction masks every token-shaped run, also one glued to a preceding word
+# character, which TOKEN_PATTERN does not report.
+_REDACT_PATTERN = re.compile(r"(?P<prefix>sk_live_|ttai_pat_)(?P<body>[A-Za-z0-9_\-]*)")
 
 # Words that mark a value as an example rather than a secret, matched
 # case-insensitively where no letter precedes them. Only words of four or more
@@ -202,4 +205,4 @@ def redact_text(text: str) -> str:
             return match.group(0)
         return redact(match.group(0))
 
-    return TOKEN_PATTERN.sub(replace, text)
+    return _REDACT_PATTERN.sub(replace, text)

@@ -64,7 +64,7 @@ def build_sarif(result: ScanResult, *, failure: str = "") -> dict[str, Any]:
                     {
                         "physicalLocation": {
                             "artifactLocation": {
-                                "uri": quote(path, safe="/"),
+                                "uri": quote(path, safe="/", errors="surrogateescape"),
                                 "uriBaseId": "%SRCROOT%",
                             },
                             "region": region,
