@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from ttai_guard.facts import Facts
+
 # Property tests run the same examples on every run, so a CI result never
 # depends on chance; set HYPOTHESIS_PROFILE=explore to search new inputs.
 settings.register_profile(
@@ -101,3 +103,21 @@ def run_cli(cwd: Path, *args: str, env: dict[str, str] | None = None) -> Run:
         stdin=subprocess.DEVNULL,
     )
     return Run(completed.returncode, completed.stdout, completed.stderr)
+
+
+def assert_maps_to_source(text: str, facts: Facts) -> None:
+    """Check that every segment lies inside ``text`` and copies it, or points at an escape."""
+    literals = [*facts.strings, *facts.comments, *(literal for _, literal in facts.settings)]
+    literals.extend(credential.literal for credential in facts.credentials)
+    for literal in literals:
+        for segment in literal.segments:
+            source = text[segment.source_start : segment.source_start + segment.length]
+            value = literal.value[segment.value_start : segment.value_start + segment.length]
+            assert segment.source_start >= 0
+            assert segment.source_start + segment.length <= len(text)
+            assert segment.value_start + segment.length <= len(literal.value)
+            if segment.length >= 2:
+                assert source == value
+            else:
+                # A one-character segment may be an escape (`\n`) or YAML's `''`.
+                assert source in (value, "\\", "'")

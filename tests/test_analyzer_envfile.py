@@ -8,13 +8,13 @@ import re
 import warnings
 
 import pytest
-from conftest import PAT, SK
+from conftest import PAT, SK, assert_maps_to_source
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ttai_guard.analyzers import AnalyzerSettings
 from ttai_guard.analyzers.envfile import EnvEntry, analyze, env_has_values, parse_env
-from ttai_guard.facts import DYNAMIC, Facts, Literal, Segment
+from ttai_guard.facts import DYNAMIC, Literal, Segment
 from ttai_guard.textindex import LineIndex
 from ttai_guard.tokens import find_tokens
 
@@ -225,24 +225,6 @@ def test_env_tokens_map_to_source() -> None:
 )
 def test_env_has_values(text: str, expected: bool) -> None:
     assert env_has_values(text) is expected
-
-
-def assert_maps_to_source(text: str, facts: Facts) -> None:
-    """Check that every segment lies inside ``text`` and copies it, or points at an escape."""
-    literals = [*facts.strings, *facts.comments, *(literal for _, literal in facts.settings)]
-    literals.extend(credential.literal for credential in facts.credentials)
-    for literal in literals:
-        for segment in literal.segments:
-            source = text[segment.source_start : segment.source_start + segment.length]
-            value = literal.value[segment.value_start : segment.value_start + segment.length]
-            assert segment.source_start >= 0
-            assert segment.source_start + segment.length <= len(text)
-            assert segment.value_start + segment.length <= len(literal.value)
-            if segment.length >= 2:
-                assert source == value
-            else:
-                # A one-character segment may be an escape (`\n`) or YAML's `''`.
-                assert source in (value, "\\", "'")
 
 
 # Pieces that random documents are built from: syntax of every format here.

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import PAT, REPOSITORY_ROOT, SK
+from conftest import PAT, REPOSITORY_ROOT, SK, assert_maps_to_source
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -531,24 +531,6 @@ def test_split_lines_breaks() -> None:
         (5, 6, 7),
         (7, 8, 8),
     ]
-
-
-def assert_maps_to_source(text: str, facts: Facts) -> None:
-    """Check that every segment lies inside ``text`` and copies it, or points at an escape."""
-    literals = [*facts.strings, *facts.comments, *(literal for _, literal in facts.settings)]
-    literals.extend(credential.literal for credential in facts.credentials)
-    for literal in literals:
-        for segment in literal.segments:
-            source = text[segment.source_start : segment.source_start + segment.length]
-            value = literal.value[segment.value_start : segment.value_start + segment.length]
-            assert segment.source_start >= 0
-            assert segment.source_start + segment.length <= len(text)
-            assert segment.value_start + segment.length <= len(literal.value)
-            if segment.length >= 2:
-                assert source == value
-            else:
-                # A one-character segment may be an escape (`\n`) or YAML's `''`.
-                assert source in (value, "\\", "'")
 
 
 # Pieces that random documents are built from: syntax of every format here.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PAT, SK
+from conftest import PAT, SK, assert_maps_to_source
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +15,7 @@ from ttai_guard.analyzers.markup import (
     detect_syntax,
     normalize_language,
 )
-from ttai_guard.facts import Facts, Literal
+from ttai_guard.facts import Literal
 from ttai_guard.textindex import LineIndex
 from ttai_guard.tokens import find_tokens
 from ttai_guard.urls import find_urls
@@ -344,24 +344,6 @@ def test_code_block_is_literal() -> None:
 def test_unknown_syntax() -> None:
     with pytest.raises(ValueError, match="unknown document syntax 'asciidoc'"):
         analyze("", SETTINGS, syntax="asciidoc")
-
-
-def assert_maps_to_source(text: str, facts: Facts) -> None:
-    """Check that every segment lies inside ``text`` and copies it, or points at an escape."""
-    literals = [*facts.strings, *facts.comments, *(literal for _, literal in facts.settings)]
-    literals.extend(credential.literal for credential in facts.credentials)
-    for literal in literals:
-        for segment in literal.segments:
-            source = text[segment.source_start : segment.source_start + segment.length]
-            value = literal.value[segment.value_start : segment.value_start + segment.length]
-            assert segment.source_start >= 0
-            assert segment.source_start + segment.length <= len(text)
-            assert segment.value_start + segment.length <= len(literal.value)
-            if segment.length >= 2:
-                assert source == value
-            else:
-                # A one-character segment may be an escape (`\n`) or YAML's `''`.
-                assert source in (value, "\\", "'")
 
 
 # Pieces that random documents are built from: syntax of every format here.

@@ -9,7 +9,7 @@ import random
 from typing import Any
 
 import pytest
-from conftest import PAT, SK
+from conftest import PAT, SK, assert_maps_to_source
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -307,24 +307,6 @@ def test_real_python_analyzer() -> None:
     facts = analyze(text, SETTINGS, code_analyzer=python.analyze)
     found = found_tokens(text, facts)
     assert sorted({(token, raw) for token, _, raw, _ in found}) == sorted({(SK, SK), (PAT, PAT)})
-
-
-def assert_maps_to_source(text: str, facts: Facts) -> None:
-    """Check that every segment lies inside ``text`` and copies it, or points at an escape."""
-    literals = [*facts.strings, *facts.comments, *(literal for _, literal in facts.settings)]
-    literals.extend(credential.literal for credential in facts.credentials)
-    for literal in literals:
-        for segment in literal.segments:
-            source = text[segment.source_start : segment.source_start + segment.length]
-            value = literal.value[segment.value_start : segment.value_start + segment.length]
-            assert segment.source_start >= 0
-            assert segment.source_start + segment.length <= len(text)
-            assert segment.value_start + segment.length <= len(literal.value)
-            if segment.length >= 2:
-                assert source == value
-            else:
-                # A one-character segment may be an escape (`\n`) or YAML's `''`.
-                assert source in (value, "\\", "'")
 
 
 # Pieces that random documents are built from: syntax of every format here.
