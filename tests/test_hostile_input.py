@@ -1087,7 +1087,29 @@ def test_sarif_failed_directory(unprivileged: Unprivileged, sarif_schema: dict) 
 
 # --- Properties of scan_file on arbitrary bytes ---------------------------------------
 
-FUZZED_SUFFIXES = [".py", ".js", ".tsx", ".env", ".json", ".yaml", ".ipynb", ".md"]
+# One name per file-kind handler: each suffix (or name) selects an analyzer.
+FUZZED_SUFFIXES = [
+    ".py",
+    ".js",
+    ".ts",
+    ".tsx",
+    ".vue",
+    ".svelte",
+    ".astro",
+    ".html",
+    ".env",
+    ".json",
+    ".yaml",
+    ".toml",
+    ".cfg",
+    ".sh",
+    ".Dockerfile",
+    ".ipynb",
+    ".md",
+    ".mdx",
+    ".rst",
+    ".txt",
+]
 # Pieces that steer random bytes into the syntax the analyzers care about.
 _FRAGMENTS = [
     b'"',
@@ -1110,6 +1132,12 @@ _FRAGMENTS = [
     b"/*",
     b"<script>",
     b"</script>",
+    b'<script setup lang="ts">',
+    b"---\n",
+    b"[section]\n",
+    b"ENV ",
+    b"key = ",
+    b".. code-block:: python\n",
     b"```",
     b"=",
     b": ",
