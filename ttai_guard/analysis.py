@@ -25,6 +25,7 @@ from ttai_guard.rules.catalog import RULES
 from ttai_guard.rules.secrets import check_credentials, check_tokens
 from ttai_guard.rules.transport import check_api_urls, check_request_urls
 from ttai_guard.snippets import Mask, locate, masks_for
+from ttai_guard.suppressions import suppresses
 from ttai_guard.textindex import LineIndex
 from ttai_guard.tokens import find_token_bytes, find_tokens, redact
 
@@ -305,6 +306,9 @@ def _to_findings(context: FileContext, facts: Facts, hits: list[Hit]) -> list[Fi
         if hit.secret_spans:
             masks.extend(masks_for(hit.identity, hit.secret_spans))
     for hit in hits:
+        line, _ = index.position(hit.start)
+        if suppresses(index.line_text(line), hit.rule):
+            continue
         rule = RULES[hit.rule]
         message = hit.message
         for region in facts.regions:

@@ -22,6 +22,7 @@ from ttai_guard.rules.envfiles import (
     check_env_tracked,
     tracked_env_files,
 )
+from ttai_guard.suppressions import suppresses
 
 DEFAULT_MAX_FILE_SIZE = 25 * 1024 * 1024
 # Below this many files, starting worker processes costs more than it saves.
@@ -97,6 +98,16 @@ def _scan_all(jobs: list[FileJob], options: ScanOptions) -> Iterator[FileReport]
         yield from executor.map(work, jobs, chunksize=max(1, min(64, len(jobs) // (workers * 8))))
 
 
+def _is_suppressed(hit: RepositoryHit) -> bool:
+    """Tell whether the line a repository finding points at suppresses it."""
+    try:
+        with open(hit.path, "rb") as handle:
+            lines = handle.read(1024 * 1024).decode("utf-8", "replace").splitlines()
+    except OSError:
+        return False
+    return hit.line <= len(lines) and suppresses(lines[hit.line - 1], hit.rule)
+
+
 def _repository_findings(hit: RepositoryHit) -> Finding:
     return Finding(
         rule=hit.rule,
@@ -139,7 +150,8 @@ def _run_repository_rules(
             mine = [path for path in env_files if discovery.workspace_for(path) is workspace]
             covers_root = workspace.root in scoped
             for hit in check_env_ignored(workspace, mine, include_root=covers_root):
-                result.findings.append(_repository_findings(hit))
+                if not _is_suppressed(hit):
+                    result.findings.append(_repository_findings(hit))
         if _rule_enabled("TTAI402", options):
             _check_tracked(workspace, scoped, result)
 
@@ -155,7 +167,8 @@ def _check_tracked(workspace: Workspace, scoped: list[Path], result: ScanResult)
         return
     with_values = [path for path in tracked_env_files(workspace, scoped) if _holds_values(path)]
     for hit in check_env_tracked(workspace, with_values):
-        result.findings.append(_repository_findings(hit))
+        if not _is_suppressed(hit):
+            result.findings.append(_repository_findings(hit))
 
 
 def collect(reports: Iterable[FileReport], options: ScanOptions, result: ScanResult) -> None:
