@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -101,6 +102,9 @@ def _scan_all(jobs: list[FileJob], options: ScanOptions) -> Iterator[FileReport]
 def _is_suppressed(hit: RepositoryHit) -> bool:
     """Tell whether the line a repository finding points at suppresses it."""
     try:
+        # Read regular files only: a .gitignore may be a link to a device.
+        if not stat.S_ISREG(os.lstat(hit.path).st_mode):
+            return False
         with open(hit.path, "rb") as handle:
             lines = handle.read(1024 * 1024).decode("utf-8", "replace").splitlines()
     except OSError:
@@ -127,6 +131,9 @@ def _holds_values(path: Path) -> bool:
     from ttai_guard.analyzers.envfile import env_has_values
 
     try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            # A tracked link (perhaps to a device) holds a path, not values.
+            return False
         data = path.read_bytes()
     except FileNotFoundError:
         # Deleted from the work tree but still in the index: it is committed.
