@@ -18,6 +18,8 @@ from ttai_guard.analyzers import AnalyzerSettings
         (filekinds.PYTHON, "x = 1", False),
         (filekinds.PYTHON, 'T = "sk_" "live_" "x"', True),
         (filekinds.PYTHON, 'T = "sk_l" "ive_x"', True),
+        (filekinds.PYTHON, 'T = "sk_live" "_x"', True),
+        (filekinds.PYTHON, 'T = "tt" "ai_pat_x"', True),
         (filekinds.PYTHON, "TTAI_TOKEN = 1", True),
         (filekinds.PYTHON, "myTtaiToken = 1", True),
         (filekinds.PYTHON, "attainable = 1", False),

@@ -38,13 +38,22 @@ FILE_RULES: tuple[Callable[[FileContext, Facts], Iterator[Hit]], ...] = (
 
 # A file whose lower-cased text contains none of these can hold no token,
 # ToughTongue URL or token-named credential, so it is not parsed for them.
-# `live_` catches a token prefix split across literals (`"sk_" + "live_"`);
-# the remaining split points leave `sk_l`, `sk_li` or `sk_liv` before a quote.
-_TRIGGERS = ("sk_live_", "ttai_pat_", "toughtongue", "tough_tongue", "tough-tongue", "live_")
+# `live_` and `i_pat_` catch a token prefix split across literals early
+# (`"sk_" + "live_"`, `"tt" + "ai_pat_"`); later split points leave `sk_l`
+# to `sk_live` before a quote, or `ttai` at the start of a word.
+_TRIGGERS = (
+    "sk_live_",
+    "ttai_pat_",
+    "toughtongue",
+    "tough_tongue",
+    "tough-tongue",
+    "live_",
+    "i_pat_",
+)
 # `ttai` starts a word in TTAI_TOKEN and ttaiPat; inside other words
 # (`attainable`) it counts only when a credential word follows.
 _PATTERN_TRIGGERS = re.compile(
-    r"sk_l(?:i(?:v)?)?[\"'`]|(?<![a-z])ttai|ttai[_-]?(?:token|key|pat|secret|auth|api|bearer)"
+    r"sk_l(?:i(?:ve?)?)?[\"'`]|(?<![a-z])ttai|ttai[_-]?(?:token|key|pat|secret|auth|api|bearer)"
 )
 # Plain-HTTP URLs to hosts that are not obviously local; request targets are
 # judged only in code that also names a request library.
