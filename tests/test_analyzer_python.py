@@ -65,7 +65,6 @@ STRING_CASES = [
     pytest.param('x = u"abc"\n', "abc", 6, id="unicode-prefix"),
     pytest.param('x = """ab\ncd"""\n', "ab\ncd", 7, id="triple-quoted"),
     pytest.param("x = '''a\\\nb'''\n", "ab", 7, id="line-continuation"),
-    pytest.param('def f():\n    """Doc."""\n', "Doc.", 16, id="docstring"),
     pytest.param('x = "\\x41\\u00e9\\N{EM DASH}\\101"\n', "Aé—A", 5, id="escapes"),
     pytest.param('x = "a\\qb"\n', "a\\qb", 5, id="unknown-escape"),
     pytest.param('x = ("a"\n     "b")\n', "ab", 6, id="parenthesised"),
@@ -90,6 +89,13 @@ def test_string_value(source: str, value: str, offset: int) -> None:
 def test_string_offset(source: str, value: str, offset: int) -> None:
     literal = only(analyze(source, SETTINGS).strings, value)
     assert literal.source_offset(0) == offset
+
+
+def test_docstring_is_documentation() -> None:
+    facts = analyze('def f():\n    """Doc."""\n', SETTINGS)
+    assert [literal.value for literal in facts.comments] == ["Doc."]
+    assert facts.comments[0].source_offset(0) == 16
+    assert facts.strings == []
 
 
 def test_string_maximal_only() -> None:
@@ -271,7 +277,10 @@ def test_position_matches_libcst_provider() -> None:
             start = index.offset(code_range.start.line, code_range.start.column + 1)
             expected.append(start + len(node.prefix) + len(node.quote))
     facts = analyze(source, SETTINGS)
-    found = [literal.source_offset(0) for literal in facts.strings if literal.value != "\x00c"]
+    literals = [*facts.strings, *facts.comments]
+    found = [
+        literal.source_offset(0) for literal in literals if literal.value not in ("\x00c", "# c")
+    ]
     assert sorted(found) == sorted(expected)
 
 

@@ -238,3 +238,14 @@ def test_tracked_ignored_env_token_reported(repo: Path) -> None:
 def test_env_template_token_reported(repo: Path) -> None:
     write_files(repo, {".gitignore": ".env*\n", ".env.example": f"TTAI_TOKEN={SK}\n"})
     assert scan(repo, ".env.example") == [("TTAI101", ".env.example", 1, 12)]
+
+
+def test_docstring_url_is_prose(tmp_path: Path) -> None:
+    source = f'"""See http://api.toughtongueai.com for details."""\nT = "{PAT}"\n'
+    write_files(tmp_path, {"mod.py": source})
+    assert scan(tmp_path, "mod.py") == [("TTAI101", "mod.py", 2, 6)]
+
+
+def test_docstring_token_reported(tmp_path: Path) -> None:
+    write_files(tmp_path, {"mod.py": f'def f():\n    """Use {PAT}."""\n'})
+    assert scan(tmp_path, "mod.py") == [("TTAI101", "mod.py", 2, 12)]

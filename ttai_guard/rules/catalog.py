@@ -149,7 +149,8 @@ parsed, not matched as text: `http://localhost.toughtongueai.com` and
 `http://localhost@api.toughtongueai.com` are ToughTongue hosts.
 
 Links in the prose of Markdown, MDX and reStructuredText files are not
-reported, and neither are comments in Python and JavaScript/TypeScript.
+reported, and neither are comments in Python and JavaScript/TypeScript or
+Python docstrings (a string that is a statement of its own).
 
 ## Why is this bad?
 Requests over plain HTTP send the bearer token in clear text to anyone on the

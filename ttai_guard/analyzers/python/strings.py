@@ -313,5 +313,10 @@ class _StringCollector(_OffsetTracker):
 
     def _emit_string(self, node: cst.BaseExpression) -> None:
         literal = _fold(node, self.starts, None)
-        self.facts.strings.append(literal)
+        if type(self.stack[-2]) is cst.Expr:
+            # A string that is a whole statement (a docstring) is documentation:
+            # the token rule reads it, URL rules treat it as prose.
+            self.facts.comments.append(literal)
+        else:
+            self.facts.strings.append(literal)
         self.literals[id(node)] = literal
