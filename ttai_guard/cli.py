@@ -23,7 +23,7 @@ from ttai_guard.tokens import redact_text
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
 
 
 def _configure_streams() -> None:
@@ -96,6 +96,18 @@ def _write_report(
         from ttai_guard.reporters.sarif import write_sarif
 
         write_sarif(result, stream)
+    elif output_format == "github":
+        from ttai_guard.reporters.github import write_github
+
+        write_github(result, stream)
+    elif output_format == "junit":
+        from ttai_guard.reporters.junit import write_junit
+
+        write_junit(result, stream)
+    elif output_format == "gitlab":
+        from ttai_guard.reporters.gitlab import write_gitlab
+
+        write_gitlab(result, stream)
     else:
         from ttai_guard.reporters.text import write_text
 
