@@ -13,7 +13,9 @@ from typing import TextIO
 import click
 
 from ttai_guard import __version__
-from ttai_guard.discovery import DiscoveryError
+from ttai_guard.analyzers import AnalyzerSettings
+from ttai_guard.config import Config, ConfigError, find_config, load_config
+from ttai_guard.discovery import DEFAULT_EXCLUDED_DIRS, DiscoveryError
 from ttai_guard.finding import LEVEL_RANK
 from ttai_guard.reporters import display_path, printable
 from ttai_guard.rules.catalog import RULES
@@ -46,6 +48,21 @@ def _parse_rule_list(value: str | None, option: str) -> frozenset[str] | None:
                 f"unknown rule {item!r} (known rules: {known})", param_hint=option
             )
     return items
+
+
+def _optional_set(items: tuple[str, ...] | None) -> frozenset[str] | None:
+    return None if items is None else frozenset(items)
+
+
+def _load_config(config_file: str | None, first_path: str) -> Config:
+    """Read ``--config``, or the nearest configuration file above the first path."""
+    path = Path(config_file) if config_file else find_config(Path(os.path.abspath(first_path)))
+    if path is None:
+        return Config()
+    try:
+        return load_config(path)
+    except ConfigError as error:
+        raise click.UsageError(f"invalid configuration: {error}") from None
 
 
 def _use_color(choice: str, stream: TextIO) -> bool:
@@ -168,9 +185,8 @@ def cli() -> None:
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "note"]),
-    default="warning",
-    show_default=True,
-    help="Lowest finding level that makes the exit code 1.",
+    default=None,
+    help="Lowest finding level that makes the exit code 1 [default: warning, or fail-on].",
 )
 @click.option(
     "--jobs",
@@ -182,9 +198,17 @@ def cli() -> None:
 @click.option(
     "--max-file-size",
     type=click.IntRange(min=1),
-    default=DEFAULT_MAX_FILE_SIZE,
-    show_default=True,
-    help="Files larger than this many bytes are only searched for tokens, byte by byte.",
+    default=None,
+    help=(
+        "Files larger than this many bytes are only searched for tokens, byte by byte "
+        f"[default: {DEFAULT_MAX_FILE_SIZE}, or max-file-size]."
+    ),
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Read settings from this file instead of the nearest configuration file.",
 )
 @click.option(
     "--no-respect-gitignore", is_flag=True, help="Scan files that .gitignore ignores too."
@@ -216,9 +240,10 @@ def check(
     ignore_rules: str | None,
     include_build: bool,
     exit_zero: bool,
-    fail_on: str,
+    fail_on: str | None,
     jobs: int,
-    max_file_size: int,
+    max_file_size: int | None,
+    config_file: str | None,
     no_respect_gitignore: bool,
     quiet: bool,
     verbose: bool,
@@ -229,15 +254,26 @@ def check(
         raise click.BadParameter(
             f"directory of {output!r} does not exist; create it first", param_hint="--output"
         )
+    targets = tuple(paths) or (".",)
+    config = _load_config(config_file, targets[0])
+    cli_select = _parse_rule_list(select, "--select")
+    cli_ignore = _parse_rule_list(ignore_rules, "--ignore") or frozenset()
+    excludes = config.exclude if config.exclude is not None else ()
     options = ScanOptions(
-        paths=tuple(paths) or (".",),
-        select=_parse_rule_list(select, "--select"),
-        ignore=_parse_rule_list(ignore_rules, "--ignore") or frozenset(),
+        paths=targets,
+        select=cli_select if cli_select is not None else _optional_set(config.select),
+        ignore=cli_ignore | frozenset(config.ignore),
         include_build=include_build,
         jobs=jobs,
-        respect_gitignore=not no_respect_gitignore,
-        max_file_size=max_file_size,
+        respect_gitignore=False if no_respect_gitignore else config.respect_gitignore is not False,
+        max_file_size=max_file_size or config.max_file_size or DEFAULT_MAX_FILE_SIZE,
+        settings=AnalyzerSettings(api_hosts=config.api_hosts, token_names=config.token_env_names),
+        exclude_dirs=frozenset({".git"}) if config.exclude is not None else DEFAULT_EXCLUDED_DIRS,
+        exclude_patterns=(*excludes, *config.extend_exclude),
+        per_file_ignores=config.per_file_ignores,
+        pattern_root=config.root,
     )
+    fail_on = fail_on or config.fail_on or "warning"
     try:
         result = run_scan(options)
     except DiscoveryError as error:

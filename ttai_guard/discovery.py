@@ -10,6 +10,7 @@ leave the scan root or loop. Each link is listed as skipped with its target.
 from __future__ import annotations
 
 import errno
+import fnmatch
 import os
 import stat
 from collections.abc import Iterable
@@ -140,9 +141,42 @@ class Discovery:
 
 @dataclass(frozen=True)
 class DiscoveryOptions:
+    """How to walk. ``exclude_patterns`` are globs from the configuration.
+
+    A pattern without a slash matches any file or directory name; one with a
+    slash matches a path relative to ``pattern_root`` (the configuration
+    file's directory). Leading and trailing slashes are ignored.
+    """
+
     include_build: bool = False
     respect_gitignore: bool = True
     exclude_dirs: frozenset[str] = DEFAULT_EXCLUDED_DIRS
+    exclude_patterns: tuple[str, ...] = ()
+    pattern_root: Path | None = None
+
+    def excludes(self, path: Path) -> bool:
+        """Tell whether a configured exclude pattern matches ``path`` or a parent.
+
+        Parents count so that a file named on the command line (as
+        pre-commit passes them) is excluded with its directory.
+        """
+        if not self.exclude_patterns:
+            return False
+        parts: tuple[str, ...] = (path.name,)
+        if self.pattern_root is not None:
+            try:
+                parts = path.relative_to(self.pattern_root).parts
+            except ValueError:
+                parts = (path.name,)
+        prefixes = ["/".join(parts[: end + 1]) for end in range(len(parts))]
+        for pattern in self.exclude_patterns:
+            pattern = pattern.strip("/")
+            if "/" not in pattern:
+                if any(fnmatch.fnmatchcase(part, pattern) for part in parts):
+                    return True
+            elif any(fnmatch.fnmatchcase(prefix, pattern) for prefix in prefixes):
+                return True
+        return False
 
 
 def _absolute(path: Path) -> Path:
@@ -219,6 +253,9 @@ class _Walker:
             self.result.errors.append(Skipped(path, f"cannot read: {error.strerror}"))
             return
         workspace = self.open_workspace(path)
+        if self.options.excludes(path):
+            self.result.skipped.append(Skipped(path, "excluded by configuration"))
+            return
         if stat.S_ISDIR(info.st_mode):
             if self.options.respect_gitignore and workspace.is_ignored(path, is_dir=True):
                 workspace = self.ignored_directory_workspace(path)
@@ -258,6 +295,9 @@ class _Walker:
             is_file = entry.is_file(follow_symlinks=False)
         except OSError as error:
             self.result.errors.append(Skipped(path, f"cannot read: {error.strerror}"))
+            return None
+        if self.options.excludes(path):
+            self.result.skipped.append(Skipped(path, "excluded by configuration"))
             return None
         if is_dir:
             return self.visit_directory(path, workspace, in_build)

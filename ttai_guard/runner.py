@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import stat
 from collections.abc import Iterable, Iterator
@@ -14,7 +15,14 @@ from ttai_guard import filekinds
 from ttai_guard.analysis import FileJob, FileReport, scan_file
 from ttai_guard.analyzers import AnalyzerSettings
 from ttai_guard.decoding import decode
-from ttai_guard.discovery import Discovery, DiscoveryOptions, Skipped, Workspace, discover
+from ttai_guard.discovery import (
+    DEFAULT_EXCLUDED_DIRS,
+    Discovery,
+    DiscoveryOptions,
+    Skipped,
+    Workspace,
+    discover,
+)
 from ttai_guard.finding import Finding
 from ttai_guard.rules.catalog import RULES
 from ttai_guard.rules.envfiles import (
@@ -42,6 +50,13 @@ class ScanOptions:
     settings: AnalyzerSettings = field(default_factory=AnalyzerSettings)
     jobs: int = 0
     respect_gitignore: bool = True
+    #: Globs (from the configuration) that exclude files and directories.
+    exclude_dirs: frozenset[str] = DEFAULT_EXCLUDED_DIRS
+    exclude_patterns: tuple[str, ...] = ()
+    #: Glob to rule IDs or prefixes not reported for matching files.
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Directory that exclude and per-file-ignores patterns are relative to.
+    pattern_root: Path | None = None
 
 
 @dataclass
@@ -58,6 +73,26 @@ class ScanResult:
     @property
     def partial(self) -> bool:
         return bool(self.errors)
+
+
+def _ignored_for_file(finding: Finding, options: ScanOptions) -> bool:
+    """Tell whether ``per-file-ignores`` drops ``finding``."""
+    if not options.per_file_ignores:
+        return False
+    path = finding.path
+    if options.pattern_root is not None:
+        try:
+            relative = path.relative_to(options.pattern_root).as_posix()
+        except ValueError:
+            relative = path.as_posix()
+    else:
+        relative = path.as_posix()
+    for pattern, ids in options.per_file_ignores.items():
+        pattern = pattern.strip("/")
+        target = relative if "/" in pattern else path.name
+        if fnmatch.fnmatchcase(target, pattern) and any(finding.rule.startswith(i) for i in ids):
+            return True
+    return False
 
 
 def _rule_enabled(rule: str, options: ScanOptions) -> bool:
@@ -198,7 +233,11 @@ def run_scan(options: ScanOptions) -> ScanResult:
     discovery = discover(
         options.paths,
         DiscoveryOptions(
-            include_build=options.include_build, respect_gitignore=options.respect_gitignore
+            include_build=options.include_build,
+            respect_gitignore=options.respect_gitignore,
+            exclude_dirs=options.exclude_dirs,
+            exclude_patterns=options.exclude_patterns,
+            pattern_root=options.pattern_root,
         ),
     )
     result = ScanResult(
@@ -210,5 +249,6 @@ def run_scan(options: ScanOptions) -> ScanResult:
     directories = [Path(os.path.abspath(p)) for p in options.paths if os.path.isdir(p)]
     if directories:
         _run_repository_rules(discovery, directories, options, result)
+    result.findings = [f for f in result.findings if not _ignored_for_file(f, options)]
     result.findings.sort(key=Finding.sort_key)
     return result
