@@ -27,6 +27,15 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 
+# The OASIS SARIF 2.1.0 schema is not shipped in this repository. CI keeps a
+# copy beside the checkout; SARIF_SCHEMA names another copy.
+SCHEMA_PATH = Path(
+    os.environ.get(
+        "SARIF_SCHEMA",
+        REPOSITORY_ROOT.parent / "shared" / "data" / "sarif-schema-2.1.0.json",
+    )
+)
+
 # Token bodies are assembled here so that no token-shaped string is ever
 # written into the repository.
 PAT = "ttai_" + "pat_" + "Zq4Lr8Xc2Vb6Nm0Kp3Ws7Td1Yh5Gf9Ja2Ue"
@@ -121,3 +130,13 @@ def assert_maps_to_source(text: str, facts: Facts) -> None:
             else:
                 # A one-character segment may be an escape (`\n`) or YAML's `''`.
                 assert source in (value, "\\", "'")
+
+
+@pytest.fixture(scope="session")
+def sarif_schema() -> dict:
+    """The SARIF schema; CI fails without it, elsewhere the test is skipped."""
+    if not SCHEMA_PATH.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"SARIF schema not found at {SCHEMA_PATH}")
+        pytest.skip(f"SARIF schema not found at {SCHEMA_PATH}; set SARIF_SCHEMA to a copy")
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))

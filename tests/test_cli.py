@@ -3,30 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import jsonschema
 import pytest
 from conftest import PAT, REPOSITORY_ROOT, SK, git, run_cli, write_files
-
-# The OASIS SARIF 2.1.0 schema is not shipped in this repository. CI keeps a
-# copy beside the checkout; SARIF_SCHEMA names another copy.
-SCHEMA_PATH = Path(
-    os.environ.get(
-        "SARIF_SCHEMA",
-        REPOSITORY_ROOT.parent / "shared" / "data" / "sarif-schema-2.1.0.json",
-    )
-)
-
-
-@pytest.fixture(scope="module")
-def sarif_schema() -> dict:
-    if not SCHEMA_PATH.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"SARIF schema not found at {SCHEMA_PATH}")
-        pytest.skip(f"SARIF schema not found at {SCHEMA_PATH}; set SARIF_SCHEMA to a copy")
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
 def validate_sarif(document: dict, schema: dict) -> None:

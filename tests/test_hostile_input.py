@@ -37,7 +37,6 @@ from ttai_guard.reporters.sarif import build_sarif
 from ttai_guard.reporters.text import write_text
 from ttai_guard.runner import ScanResult
 
-SCHEMA_PATH = REPOSITORY_ROOT.parent / "shared" / "data" / "sarif-schema-2.1.0.json"
 # Ignores the files TTAI401 requires ignored, so only the finding under test is reported.
 GITIGNORE = ".env\n.env.local\n"
 SK_PREFIX = "sk_" + "live_"
@@ -114,13 +113,6 @@ def as_run(completed: subprocess.CompletedProcess[bytes]) -> Run:
         completed.stdout.decode("utf-8", "backslashreplace"),
         completed.stderr.decode("utf-8", "backslashreplace"),
     )
-
-
-@pytest.fixture(scope="module")
-def sarif_schema() -> dict:
-    if not SCHEMA_PATH.is_file():
-        pytest.fail(f"SARIF schema not found at {SCHEMA_PATH}")
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
 def check_sarif(document: dict, schema: dict) -> dict:

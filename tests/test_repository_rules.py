@@ -144,3 +144,8 @@ def test_subdirectory_scan_checks_its_env_dirs(repo: Path) -> None:
 def test_ignored_directory_scan_skips_repository_rules(repo: Path) -> None:
     write_files(repo, {".gitignore": "vendor/\n", "vendor/.env": "A=1\n", "vendor/a.py": ""})
     assert scan(repo, "vendor") == []
+
+
+def test_outside_git_without_env_files_silent(tmp_path: Path) -> None:
+    write_files(tmp_path, {"pkg/mod.py": "x = 1\n"})
+    assert repository_findings(tmp_path) == []

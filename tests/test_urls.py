@@ -56,6 +56,7 @@ def test_dynamic_host_incomplete() -> None:
         ("db", True),
         ("localhost.toughtongueai.com", False),
         ("10.0.0.5", False),
+        ("169.254.169.254", True),
         ("api.acme-corp.io", False),
     ],
 )

@@ -190,7 +190,9 @@ def _run_repository_rules(
             continue
         if _rule_enabled("TTAI401", options):
             mine = [path for path in env_files if discovery.workspace_for(path) is workspace]
-            covers_root = workspace.root in scoped
+            # Outside git there is no repository root to protect, only the
+            # directories that already contain dotenv files.
+            covers_root = workspace.root in scoped and workspace.repository is not None
             for hit in check_env_ignored(workspace, mine, include_root=covers_root):
                 if not _is_suppressed(hit):
                     result.findings.append(_repository_findings(hit))

@@ -116,4 +116,6 @@ def is_local_host(host: str) -> bool:
         address = ipaddress.ip_address(host)
     except ValueError:
         return False
-    return address.is_loopback or address.is_unspecified
+    # Link-local addresses (169.254.0.0/16) serve cloud instance metadata,
+    # which is plain HTTP by design and never leaves the host.
+    return address.is_loopback or address.is_unspecified or address.is_link_local

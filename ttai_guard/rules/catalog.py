@@ -183,7 +183,8 @@ containing `_BASE` or `_ENDPOINT`) in a `.env*` file.
 Loopback and local hosts are exempt: `localhost`, `127.0.0.0/8`, `[::1]`,
 `0.0.0.0`, `*.localhost`, `*.local`, `*.test`, `*.internal`,
 `host.docker.internal`, the reserved top-level names `*.example` and
-`*.invalid`, and single-label names without a dot (`http://db:5432`,
+`*.invalid`, link-local addresses (`169.254.0.0/16`, where cloud instance
+metadata is served over plain HTTP), and single-label names without a dot (`http://db:5432`,
 `http://otel-collector:4318`), which only resolve inside a private network
 such as a Docker Compose project. ToughTongue hosts are reported by
 TTAI301 instead. XML namespaces, doctype and schema URIs, comments and prose
@@ -223,8 +224,9 @@ match only directories, anchoring by a leading or middle slash, `**`,
 trailing and escaped spaces, and ignored parent directories.
 
 `.git/info/exclude` and the global excludes file do not count, because
-teammates do not share them. Outside a git repository the scan root is the
-root.
+teammates do not share them. Outside a git repository only directories that
+contain `.env*` files are checked, against the `.gitignore` files under the
+scan root.
 
 One finding is reported per directory lacking coverage, naming every missing
 pattern, at the nearest `.gitignore` at or above that directory (line 1 when
