@@ -260,3 +260,15 @@ def test_credentials_masked_in_each_other(tmp_path: Path) -> None:
     assert [f[0] for f in run.findings()] == ["TTAI102", "TTAI102"]
     assert "Qw8eRt5yUi2oPa7sDf1g" not in run.stdout
     assert "Zx9cVb8nM7aS6dF5gH4j" not in run.stdout
+
+
+def test_statistics_counts_per_rule(tmp_path: Path) -> None:
+    make_project(tmp_path)
+    write_files(tmp_path, {"b.py": 'U = "http://api.toughtongueai.com"\n'})
+    run = run_cli(tmp_path, "check", "--statistics")
+    assert run.code == 1
+    assert run.stdout.splitlines() == [
+        "     2  TTAI101  [error]  hardcoded-token",
+        "     1  TTAI301  [error]  insecure-api-url",
+        "Found 3 findings (3 errors, 0 warnings) in 4 files; 0 skipped.",
+    ]

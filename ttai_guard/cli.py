@@ -103,9 +103,18 @@ def _diagnostic(line: str) -> None:
 
 
 def _write_report(
-    result: ScanResult, output_format: str, stream: TextIO, color: bool, quiet: bool
+    result: ScanResult,
+    output_format: str,
+    stream: TextIO,
+    color: bool,
+    quiet: bool,
+    statistics: bool = False,
 ) -> None:
-    if output_format == "json":
+    if statistics and output_format == "text":
+        from ttai_guard.reporters.text import write_statistics
+
+        write_statistics(result, stream)
+    elif output_format == "json":
         from ttai_guard.reporters.json import write_json
 
         write_json(result, stream)
@@ -132,15 +141,21 @@ def _write_report(
 
 
 def _write_output(
-    result: ScanResult, output_format: str, output: str | None, color: str, quiet: bool
+    result: ScanResult,
+    output_format: str,
+    output: str | None,
+    color: str,
+    quiet: bool,
+    statistics: bool,
 ) -> None:
     if output is None:
-        _write_report(result, output_format, sys.stdout, _use_color(color, sys.stdout), quiet)
+        use_color = _use_color(color, sys.stdout)
+        _write_report(result, output_format, sys.stdout, use_color, quiet, statistics)
         return
     target = Path(output)
     temporary = target.with_name(f".{target.name}.tmp{os.getpid()}")
     with open(temporary, "w", encoding="utf-8", errors="backslashreplace") as stream:
-        _write_report(result, output_format, stream, color == "always", quiet)
+        _write_report(result, output_format, stream, color == "always", quiet, statistics)
     os.replace(temporary, target)
 
 
@@ -214,6 +229,11 @@ def cli() -> None:
     "--no-respect-gitignore", is_flag=True, help="Scan files that .gitignore ignores too."
 )
 @click.option(
+    "--statistics",
+    is_flag=True,
+    help="Print the number of findings per rule instead of each finding (text format).",
+)
+@click.option(
     "-q",
     "--quiet",
     is_flag=True,
@@ -245,6 +265,7 @@ def check(
     max_file_size: int | None,
     config_file: str | None,
     no_respect_gitignore: bool,
+    statistics: bool,
     quiet: bool,
     verbose: bool,
     color: str,
@@ -279,7 +300,7 @@ def check(
     except DiscoveryError as error:
         raise click.UsageError(str(error)) from None
     _report_diagnostics(result, verbose)
-    _write_output(result, output_format, output, color, quiet)
+    _write_output(result, output_format, output, color, quiet, statistics)
     sys.exit(_exit_code(result, fail_on, exit_zero))
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TextIO
 
 from ttai_guard.reporters import display_path, printable, summary_line
+from ttai_guard.rules.catalog import RULES
 from ttai_guard.runner import ScanResult
 from ttai_guard.tokens import redact_text
 
@@ -31,3 +33,12 @@ def write_text(
             stream.write((f"{_DIM}{excerpt}{_RESET}" if color else excerpt) + "\n")
     if not quiet or result.findings or result.errors:
         stream.write(summary_line(result) + "\n")
+
+
+def write_statistics(result: ScanResult, stream: TextIO) -> None:
+    """Write one line per rule with its count of findings, most frequent first."""
+    counts = Counter(finding.rule for finding in result.findings)
+    for rule_id, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        rule = RULES[rule_id]
+        stream.write(f"{count:>6}  {rule_id}  [{rule.level}]  {rule.name}\n")
+    stream.write(summary_line(result) + "\n")
