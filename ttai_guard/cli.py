@@ -14,6 +14,7 @@ import click
 
 from ttai_guard import __version__
 from ttai_guard.analyzers import AnalyzerSettings
+from ttai_guard.baseline import BaselineError, apply_baseline, write_baseline
 from ttai_guard.config import Config, ConfigError, find_config, load_config
 from ttai_guard.discovery import DEFAULT_EXCLUDED_DIRS, DiscoveryError
 from ttai_guard.finding import LEVEL_RANK
@@ -25,6 +26,7 @@ from ttai_guard.tokens import redact_text
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
+DEFAULT_BASELINE = ".ttai-guard-baseline.json"
 FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
 
 
@@ -159,6 +161,55 @@ def _write_output(
     os.replace(temporary, target)
 
 
+def _scan_options(
+    config: Config,
+    targets: tuple[str, ...],
+    *,
+    select: frozenset[str] | None = None,
+    ignore: frozenset[str] = frozenset(),
+    include_build: bool = False,
+    jobs: int = 0,
+    no_respect_gitignore: bool = False,
+    max_file_size: int | None = None,
+) -> ScanOptions:
+    """Merge the command line over the configuration file."""
+    excludes = config.exclude if config.exclude is not None else ()
+    return ScanOptions(
+        paths=targets,
+        select=select if select is not None else _optional_set(config.select),
+        ignore=ignore | frozenset(config.ignore),
+        include_build=include_build,
+        jobs=jobs,
+        respect_gitignore=False if no_respect_gitignore else config.respect_gitignore is not False,
+        max_file_size=max_file_size or config.max_file_size or DEFAULT_MAX_FILE_SIZE,
+        settings=AnalyzerSettings(api_hosts=config.api_hosts, token_names=config.token_env_names),
+        exclude_dirs=frozenset({".git"}) if config.exclude is not None else DEFAULT_EXCLUDED_DIRS,
+        exclude_patterns=(*excludes, *config.extend_exclude),
+        per_file_ignores=config.per_file_ignores,
+        pattern_root=config.root,
+    )
+
+
+def _configured_baseline(config: Config) -> str | None:
+    """Return the configuration's baseline path, relative to the configuration file."""
+    if config.baseline is None or config.root is None:
+        return None
+    return str(config.root / config.baseline)
+
+
+def _apply_baseline(result: ScanResult, baseline: str, verbose: bool) -> None:
+    try:
+        result.findings, stale = apply_baseline(result.findings, Path(baseline))
+    except BaselineError as error:
+        raise click.UsageError(f"invalid baseline: {error}") from None
+    if verbose:
+        for entry in stale:
+            _diagnostic(
+                f"ttai-guard: stale baseline entry: {entry.rule} in {entry.path} "
+                "(no longer found; rewrite the baseline to drop it)"
+            )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="ttai-guard")
 def cli() -> None:
@@ -229,6 +280,12 @@ def cli() -> None:
     "--no-respect-gitignore", is_flag=True, help="Scan files that .gitignore ignores too."
 )
 @click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Do not report findings listed in this baseline file (see `ttai-guard baseline`).",
+)
+@click.option(
     "--statistics",
     is_flag=True,
     help="Print the number of findings per rule instead of each finding (text format).",
@@ -265,6 +322,7 @@ def check(
     max_file_size: int | None,
     config_file: str | None,
     no_respect_gitignore: bool,
+    baseline_file: str | None,
     statistics: bool,
     quiet: bool,
     verbose: bool,
@@ -277,31 +335,62 @@ def check(
         )
     targets = tuple(paths) or (".",)
     config = _load_config(config_file, targets[0])
-    cli_select = _parse_rule_list(select, "--select")
-    cli_ignore = _parse_rule_list(ignore_rules, "--ignore") or frozenset()
-    excludes = config.exclude if config.exclude is not None else ()
-    options = ScanOptions(
-        paths=targets,
-        select=cli_select if cli_select is not None else _optional_set(config.select),
-        ignore=cli_ignore | frozenset(config.ignore),
+    options = _scan_options(
+        config,
+        targets,
+        select=_parse_rule_list(select, "--select"),
+        ignore=_parse_rule_list(ignore_rules, "--ignore") or frozenset(),
         include_build=include_build,
         jobs=jobs,
-        respect_gitignore=False if no_respect_gitignore else config.respect_gitignore is not False,
-        max_file_size=max_file_size or config.max_file_size or DEFAULT_MAX_FILE_SIZE,
-        settings=AnalyzerSettings(api_hosts=config.api_hosts, token_names=config.token_env_names),
-        exclude_dirs=frozenset({".git"}) if config.exclude is not None else DEFAULT_EXCLUDED_DIRS,
-        exclude_patterns=(*excludes, *config.extend_exclude),
-        per_file_ignores=config.per_file_ignores,
-        pattern_root=config.root,
+        no_respect_gitignore=no_respect_gitignore,
+        max_file_size=max_file_size,
     )
     fail_on = fail_on or config.fail_on or "warning"
     try:
         result = run_scan(options)
     except DiscoveryError as error:
         raise click.UsageError(str(error)) from None
+    baseline = baseline_file or _configured_baseline(config)
+    if baseline is not None:
+        _apply_baseline(result, baseline, verbose)
     _report_diagnostics(result, verbose)
     _write_output(result, output_format, output, color, quiet, statistics)
     sys.exit(_exit_code(result, fail_on, exit_zero))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Baseline file to write [default: baseline from the configuration, or "
+    f"{DEFAULT_BASELINE}].",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Read settings from this file instead of the nearest configuration file.",
+)
+def baseline(paths: Sequence[str], output: str | None, config_file: str | None) -> None:
+    """Write the current findings of PATHS to a baseline file, accepting them."""
+    targets = tuple(paths) or (".",)
+    config = _load_config(config_file, targets[0])
+    target = output or _configured_baseline(config) or DEFAULT_BASELINE
+    try:
+        result = run_scan(_scan_options(config, targets))
+    except DiscoveryError as error:
+        raise click.UsageError(str(error)) from None
+    _report_diagnostics(result, verbose=False)
+    if result.partial:
+        click.echo(
+            "ttai-guard: error: the scan is incomplete; the baseline was not written", err=True
+        )
+        sys.exit(EXIT_ERROR)
+    count = write_baseline(result.findings, Path(target))
+    click.echo(f"Wrote {count} baseline entries to {target}.")
 
 
 @cli.command()
