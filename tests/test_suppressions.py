@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import PAT, git, write_files
+from conftest import PAT, git, run_cli, write_files
 from test_rules import scan
 
 from ttai_guard.suppressions import suppresses
@@ -64,3 +64,19 @@ def test_repository_finding_suppressed(repo: Path) -> None:
     )
     git(repo, "add", "-f", "api/.env")
     assert scan(repo) == []
+
+
+def test_unused_suppression_reported(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            ".gitignore": ".env\n.env.local\n",
+            "app.py": f'x = 1  # ttai-guard: ignore\nT = "{PAT}"  # ttai-guard: ignore[TTAI101]\n',
+        },
+    )
+    run = run_cli(tmp_path, "check", "--report-unused-ignores")
+    assert run.code == 0
+    assert "app.py:1: unused suppression" in run.stderr
+    assert "app.py:2:" not in run.stderr
+    quiet = run_cli(tmp_path, "check")
+    assert "unused suppression" not in quiet.stderr

@@ -25,7 +25,7 @@ from ttai_guard.rules.catalog import RULES
 from ttai_guard.rules.secrets import check_credentials, check_tokens
 from ttai_guard.rules.transport import check_api_urls, check_request_urls
 from ttai_guard.snippets import Mask, locate, masks_for
-from ttai_guard.suppressions import suppresses
+from ttai_guard.suppressions import marker_lines, suppresses
 from ttai_guard.textindex import LineIndex
 from ttai_guard.tokens import find_token_bytes, find_tokens, redact
 
@@ -116,6 +116,8 @@ class FileReport:
     vanished: bool = False
     notes: list[str] = field(default_factory=list)
     kind: str = ""
+    #: Lines with a ``ttai-guard: ignore`` marker that suppressed nothing.
+    unused_ignores: list[int] = field(default_factory=list)
 
 
 def needs_parser(kind: str, lowered: str, settings: AnalyzerSettings) -> bool:
@@ -303,7 +305,10 @@ def _facts_for(
     return facts
 
 
-def _to_findings(context: FileContext, facts: Facts, hits: list[Hit]) -> list[Finding]:
+def _to_findings(
+    context: FileContext, facts: Facts, hits: list[Hit], used_markers: set[int]
+) -> list[Finding]:
+    """Turn hits into findings; add the lines whose suppression marker was used."""
     findings: list[Finding] = []
     if not hits:
         return findings
@@ -317,6 +322,7 @@ def _to_findings(context: FileContext, facts: Facts, hits: list[Hit]) -> list[Fi
     for hit in hits:
         line, _ = index.position(hit.start)
         if suppresses(index.line_text(line), hit.rule):
+            used_markers.add(line)
             continue
         rule = RULES[hit.rule]
         message = hit.message
@@ -438,5 +444,7 @@ def scan_file(job: FileJob, settings: AnalyzerSettings, max_size: int) -> FileRe
     hits: list[Hit] = []
     for rule in rules:
         hits.extend(rule(context, facts))
-    report.findings.extend(_to_findings(context, facts, hits))
+    used_markers: set[int] = set()
+    report.findings.extend(_to_findings(context, facts, hits, used_markers))
+    report.unused_ignores = [line for line in marker_lines(text) if line not in used_markers]
     return report

@@ -171,6 +171,7 @@ def _scan_options(
     jobs: int = 0,
     no_respect_gitignore: bool = False,
     max_file_size: int | None = None,
+    report_unused_ignores: bool = False,
 ) -> ScanOptions:
     """Merge the command line over the configuration file."""
     excludes = config.exclude if config.exclude is not None else ()
@@ -187,6 +188,7 @@ def _scan_options(
         exclude_patterns=(*excludes, *config.extend_exclude),
         per_file_ignores=config.per_file_ignores,
         pattern_root=config.root,
+        report_unused_ignores=report_unused_ignores,
     )
 
 
@@ -286,6 +288,11 @@ def cli() -> None:
     help="Do not report findings listed in this baseline file (see `ttai-guard baseline`).",
 )
 @click.option(
+    "--report-unused-ignores",
+    is_flag=True,
+    help="List `ttai-guard: ignore` markers that suppressed nothing, on stderr.",
+)
+@click.option(
     "--statistics",
     is_flag=True,
     help="Print the number of findings per rule instead of each finding (text format).",
@@ -323,6 +330,7 @@ def check(
     config_file: str | None,
     no_respect_gitignore: bool,
     baseline_file: str | None,
+    report_unused_ignores: bool,
     statistics: bool,
     quiet: bool,
     verbose: bool,
@@ -344,6 +352,7 @@ def check(
         jobs=jobs,
         no_respect_gitignore=no_respect_gitignore,
         max_file_size=max_file_size,
+        report_unused_ignores=report_unused_ignores,
     )
     fail_on = fail_on or config.fail_on or "warning"
     try:

@@ -50,6 +50,7 @@ class ScanOptions:
     settings: AnalyzerSettings = field(default_factory=AnalyzerSettings)
     jobs: int = 0
     respect_gitignore: bool = True
+    report_unused_ignores: bool = False
     #: Globs (from the configuration) that exclude files and directories.
     exclude_dirs: frozenset[str] = DEFAULT_EXCLUDED_DIRS
     exclude_patterns: tuple[str, ...] = ()
@@ -228,6 +229,12 @@ def collect(reports: Iterable[FileReport], options: ScanOptions, result: ScanRes
             result.files_scanned += 1
         result.findings.extend(f for f in report.findings if _rule_enabled(f.rule, options))
         result.notes.extend((report.path, note) for note in report.notes)
+        if options.report_unused_ignores:
+            result.notices.extend(
+                f"{os.path.relpath(report.path)}:{line}: unused suppression "
+                "(`ttai-guard: ignore` matched nothing)"
+                for line in report.unused_ignores
+            )
 
 
 def run_scan(options: ScanOptions) -> ScanResult:

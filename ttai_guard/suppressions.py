@@ -26,3 +26,11 @@ def suppresses(line_text: str, rule: str) -> bool:
             if prefix and rule.startswith(prefix):
                 return True
     return False
+
+
+def marker_lines(text: str) -> list[int]:
+    """Return the 1-based lines of ``text`` that hold a suppression marker."""
+    if "ttai-guard" not in text.lower():
+        return []
+    lines = text.splitlines()
+    return [number for number, line in enumerate(lines, start=1) if _MARKER.search(line)]
