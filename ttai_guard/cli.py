@@ -12,12 +12,13 @@ from typing import TextIO
 
 import click
 
-from ttai_guard import __version__
+from ttai_guard import __version__, progress
 from ttai_guard.analyzers import AnalyzerSettings
 from ttai_guard.baseline import BaselineError, apply_baseline, write_baseline
 from ttai_guard.config import Config, ConfigError, find_config, load_config
 from ttai_guard.discovery import DEFAULT_EXCLUDED_DIRS, DiscoveryError
 from ttai_guard.finding import LEVEL_RANK
+from ttai_guard.progress import ProgressBar
 from ttai_guard.reporters import display_path, printable
 from ttai_guard.rules.catalog import RULES
 from ttai_guard.runner import DEFAULT_MAX_FILE_SIZE, ScanOptions, ScanResult, run_scan
@@ -355,10 +356,14 @@ def check(
         report_unused_ignores=report_unused_ignores,
     )
     fail_on = fail_on or config.fail_on or "warning"
+    bar = ProgressBar() if progress.wanted(sys.stderr, quiet) else None
     try:
-        result = run_scan(options)
+        result = run_scan(options, bar)
     except DiscoveryError as error:
         raise click.UsageError(str(error)) from None
+    finally:
+        if bar is not None:
+            bar.close()
     baseline = baseline_file or _configured_baseline(config)
     if baseline is not None:
         _apply_baseline(result, baseline, verbose)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -237,7 +237,17 @@ def collect(reports: Iterable[FileReport], options: ScanOptions, result: ScanRes
             )
 
 
-def run_scan(options: ScanOptions) -> ScanResult:
+#: Called with (files done, files in total) as the scan goes on.
+Progress = Callable[[int, int], None]
+
+
+def _counted(reports: Iterator[FileReport], total: int, progress: Progress) -> Iterator[FileReport]:
+    for done, report in enumerate(reports, start=1):
+        progress(done, total)
+        yield report
+
+
+def run_scan(options: ScanOptions, progress: Progress | None = None) -> ScanResult:
     """Scan ``options.paths`` and return everything found, sorted."""
     discovery = discover(
         options.paths,
@@ -254,7 +264,11 @@ def run_scan(options: ScanOptions) -> ScanResult:
         errors=list(discovery.errors),
         notices=list(discovery.notices),
     )
-    collect(_scan_all(_jobs_for(discovery), options), options, result)
+    jobs = _jobs_for(discovery)
+    reports = _scan_all(jobs, options)
+    if progress is not None:
+        reports = _counted(reports, len(jobs), progress)
+    collect(reports, options, result)
     directories = [Path(os.path.abspath(p)) for p in options.paths if os.path.isdir(p)]
     if directories:
         _run_repository_rules(discovery, directories, options, result)
