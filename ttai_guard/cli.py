@@ -408,6 +408,60 @@ def baseline(paths: Sequence[str], output: str | None, config_file: str | None) 
 
 
 @cli.command()
+@click.argument("path", required=False, default=".", type=click.Path(path_type=str))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "html"]),
+    default="text",
+    show_default=True,
+    help="Report format; html is one self-contained page.",
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False), help="Write the report to this file."
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Read settings from this file instead of the nearest configuration file.",
+)
+def audit(path: str, output_format: str, output: str | None, config_file: str | None) -> None:
+    """Review a whole repository against the security checklist C1-C7."""
+    from ttai_guard.audit import build_audit, render_html, render_markdown, render_text
+
+    if output is not None and not Path(output).resolve().parent.is_dir():
+        raise click.BadParameter(
+            f"directory of {output!r} does not exist; create it first", param_hint="--output"
+        )
+    config = _load_config(config_file, path)
+    options = _scan_options(config, (path,))
+    try:
+        result = run_scan(options)
+    except DiscoveryError as error:
+        raise click.UsageError(str(error)) from None
+    enabled = frozenset(rule for rule in RULES if _rule_selected(rule, options))
+    report = build_audit(result, Path(os.path.abspath(path)), enabled_rules=enabled)
+    renderers = {"text": render_text, "markdown": render_markdown, "html": render_html}
+    text = renderers[output_format](report)
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        Path(output).write_text(text, encoding="utf-8", errors="backslashreplace")
+        click.echo(f"Wrote the audit report to {output}.", err=True)
+    _report_diagnostics(result, verbose=False)
+    if result.partial:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if any(item.status == "fail" for item in report.items) else EXIT_CLEAN)
+
+
+def _rule_selected(rule: str, options: ScanOptions) -> bool:
+    if options.select is not None and not any(rule.startswith(p) for p in options.select):
+        return False
+    return not any(rule.startswith(prefix) for prefix in options.ignore)
+
+
+@cli.command()
 @click.argument("rule_id", required=False)
 def rules(rule_id: str | None) -> None:
     """List the rules, or print the documentation of RULE_ID."""
