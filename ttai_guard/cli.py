@@ -404,7 +404,8 @@ def baseline(paths: Sequence[str], output: str | None, config_file: str | None) 
         )
         sys.exit(EXIT_ERROR)
     count = write_baseline(result.findings, Path(target))
-    click.echo(f"Wrote {count} baseline entries to {target}.")
+    noun = "entry" if count == 1 else "entries"
+    click.echo(f"Wrote {count} baseline {noun} to {target}.")
 
 
 @cli.command()
