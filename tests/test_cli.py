@@ -272,3 +272,13 @@ def test_statistics_counts_per_rule(tmp_path: Path) -> None:
         "     1  TTAI301  [error]  insecure-api-url",
         "Found 3 findings (3 errors, 0 warnings) in 4 files; 0 skipped.",
     ]
+
+
+def test_colour_only_when_asked_or_terminal(tmp_path: Path) -> None:
+    make_project(tmp_path)
+    piped = run_cli(tmp_path, "check")
+    assert "\x1b[" not in piped.stdout
+    coloured = run_cli(tmp_path, "check", "--color", "always")
+    assert "\x1b[31m[error]\x1b[0m" in coloured.stdout
+    never = run_cli(tmp_path, "check", "--color", "never")
+    assert "\x1b[" not in never.stdout
