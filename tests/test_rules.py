@@ -72,7 +72,7 @@ TOKEN_NEGATIVE = [
     ("app.py", 'TOKEN = f"sk_live_{secret}"\n'),
     ("app.py", 'TOKEN = "sk_live_xxx"  # placeholder\n'),
     ("api.js", "const t = `ttai_pat_${TOKEN}`;\n"),
-    ("README.md", "Set `TTAI_TOKEN=sk_live_XXXXXXXXXXXXXXXXXXXXXXXX` and `ttai_pat_...`.\n"),
+    ("README.md", "Set `TTAI_TOKEN=sk_live_" + "X" * 24 + "` and `ttai_pat_...`.\n"),
     ("docs.mdx", "```js\nconst t = 'ttai_pat_<your-token>';\n```\n"),
     (".env.example", "TTAI_TOKEN=sk_live_REPLACE_ME\n"),
     ("notes.txt", "sk_live_*** and sk_live_abc123\n"),

@@ -60,7 +60,7 @@ that is where a token belongs.
 
 Placeholders are never reported. A value is a placeholder when its body is
 shorter than 16 characters (`sk_live_abc123`), is made of mask characters
-(`sk_live_xxxxxxxxxxxxxxxx`, `sk_live_***`), contains `...` or `…`
+(`sk_live_xxxx…`, `sk_live_***`), contains `...` or `…`
 (`ttai_pat_...`), is a reference or template (`${TTAI_TOKEN}`, `<your-token>`,
 `{{ token }}`, `%TOKEN%`, `##FIXME`), is an upper-case name such as
 `YOUR_API_TOKEN`, contains a word such as `your`, `token`, `here`, `replace`,
