@@ -1,8 +1,9 @@
 """Project configuration: ``[tool.ttai-guard]`` or ``ttai-guard.toml``.
 
-In each directory from the scanned path upwards, ``.ttai-guard.toml`` wins
-over ``ttai-guard.toml``, which wins over a ``pyproject.toml`` that has a
-``[tool.ttai-guard]`` table; the nearest directory with any of them wins.
+The nearest directory at or above the scanned path that has a configuration
+file wins. Within one directory, ``.ttai-guard.toml`` wins over
+``ttai-guard.toml``, which wins over a ``pyproject.toml`` that has a
+``[tool.ttai-guard]`` table.
 Unknown keys and values of the wrong type raise :class:`ConfigError`, which
 names the key, the file and the line.
 """
@@ -27,7 +28,7 @@ LEVELS = ("error", "warning", "note")
 
 
 class ConfigError(Exception):
-    """The configuration file is invalid; the message says where and why."""
+    """The configuration file is invalid; the message gives the place and the reason."""
 
 
 @dataclass(frozen=True)
