@@ -18,6 +18,7 @@ from ttai_guard.baseline import BaselineError, apply_baseline, write_baseline
 from ttai_guard.config import Config, ConfigError, find_config, load_config
 from ttai_guard.discovery import DEFAULT_EXCLUDED_DIRS, DiscoveryError
 from ttai_guard.finding import LEVEL_RANK
+from ttai_guard.fixes import FileEdit, apply_edits, plan_gitignore_fixes
 from ttai_guard.progress import ProgressBar
 from ttai_guard.reporters import display_path, printable
 from ttai_guard.rules.catalog import RULES
@@ -193,6 +194,27 @@ def _scan_options(
     )
 
 
+def _plan_fixes(result: ScanResult) -> list[FileEdit]:
+    remaining = set(result.findings)
+    fixes = [(finding, names) for finding, names in result.gitignore_fixes if finding in remaining]
+    edits, problems = plan_gitignore_fixes(fixes)
+    result.notices.extend(problems)
+    return edits
+
+
+def _apply_fixes(result: ScanResult, edits: list[FileEdit]) -> None:
+    """Write the edits and drop the findings they fix from ``result``."""
+    apply_edits(edits)
+    fixed = {finding for edit in edits for finding in edit.fixed}
+    result.findings = [finding for finding in result.findings if finding not in fixed]
+    if fixed:
+        files = len(edits)
+        _diagnostic(
+            f"ttai-guard: fixed {len(fixed)} finding{'s' if len(fixed) != 1 else ''} "
+            f"by adding entries to {files} .gitignore file{'s' if files != 1 else ''}"
+        )
+
+
 def _configured_baseline(config: Config) -> str | None:
     """Return the configuration's baseline path, relative to the configuration file."""
     if config.baseline is None or config.root is None:
@@ -289,6 +311,17 @@ def cli() -> None:
     help="Do not report findings listed in this baseline file (see `ttai-guard baseline`).",
 )
 @click.option(
+    "--fix",
+    is_flag=True,
+    help="Add the missing .env entries to .gitignore files (fixes TTAI401).",
+)
+@click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Print the changes --fix would make as a unified diff, and change nothing.",
+)
+@click.option(
     "--report-unused-ignores",
     is_flag=True,
     help="List `ttai-guard: ignore` markers that suppressed nothing, on stderr.",
@@ -331,6 +364,8 @@ def check(
     config_file: str | None,
     no_respect_gitignore: bool,
     baseline_file: str | None,
+    fix: bool,
+    show_diff: bool,
     report_unused_ignores: bool,
     statistics: bool,
     quiet: bool,
@@ -367,6 +402,14 @@ def check(
     baseline = baseline_file or _configured_baseline(config)
     if baseline is not None:
         _apply_baseline(result, baseline, verbose)
+    if show_diff or fix:
+        edits = _plan_fixes(result)
+        if show_diff:
+            _report_diagnostics(result, verbose)
+            for edit in edits:
+                click.echo(edit.diff(display_path(edit.path)), nl=False)
+            sys.exit(EXIT_ERROR if result.partial else EXIT_FINDINGS if edits else EXIT_CLEAN)
+        _apply_fixes(result, edits)
     _report_diagnostics(result, verbose)
     _write_output(result, output_format, output, color, quiet, statistics)
     sys.exit(_exit_code(result, fail_on, exit_zero))

@@ -70,6 +70,8 @@ class ScanResult:
     notices: list[str] = field(default_factory=list)
     notes: list[tuple[Path, str]] = field(default_factory=list)
     files_scanned: int = 0
+    #: For each TTAI401 finding, the .gitignore entries that would fix it.
+    gitignore_fixes: list[tuple[Finding, tuple[str, ...]]] = field(default_factory=list)
 
     @property
     def partial(self) -> bool:
@@ -196,7 +198,9 @@ def _run_repository_rules(
             covers_root = workspace.root in scoped and workspace.repository is not None
             for hit in check_env_ignored(workspace, mine, include_root=covers_root):
                 if not _is_suppressed(hit):
-                    result.findings.append(_repository_findings(hit))
+                    finding = _repository_findings(hit)
+                    result.findings.append(finding)
+                    result.gitignore_fixes.append((finding, hit.missing))
         if _rule_enabled("TTAI402", options):
             _check_tracked(workspace, scoped, result)
 

@@ -231,6 +231,7 @@ scan root.
 One finding is reported per directory lacking coverage, naming every missing
 pattern, at the nearest `.gitignore` at or above that directory (line 1 when
 it is missing or empty, otherwise its last line, where the entries would go).
+`--fix` appends the missing entries there; `--diff` shows that change.
 
 
 ## Why is this bad?
