@@ -10,6 +10,7 @@ from ttai_guard.tokens import (
     find_tokens,
     is_placeholder,
     is_plausible_credential,
+    mask_random_runs,
     redact,
     redact_text,
 )
@@ -124,3 +125,20 @@ def test_placeholder_values(value: str) -> None:
 )
 def test_plausible_credential(value: str, plausible: bool) -> None:
     assert is_plausible_credential(value) is plausible
+
+
+def test_mask_random_runs_hides_unprefixed_body() -> None:
+    body = SK[8:]
+    assert mask_random_runs(f"x {body} y") == f"x {body[:2]}…({len(body)} chars) y"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "const averyLongIdentifierName = 1;",
+        "NEXT_PUBLIC_TTAI_API_KEY_PRODUCTION",
+        "https://api.toughtongueai.com/api/public/scenarios",
+    ],
+)
+def test_mask_random_runs_keeps_code(text: str) -> None:
+    assert mask_random_runs(text) == text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ttai_guard.textindex import LineIndex
-from ttai_guard.tokens import redact, redact_text
+from ttai_guard.tokens import mask_random_runs, redact, redact_text
 
 #: Maximum excerpt length for one finding, in characters. Minified bundles
 #: put megabytes on one line, so excerpts are windows around the finding.
@@ -90,4 +90,5 @@ def locate(text: str, start: int, end: int, masks: list[Mask], index: LineIndex)
         if high < len(line_text):
             window += "…"
         line_text = window
-    return Span(line, column, end_line, end_column, redact_text(line_text.rstrip()))
+    excerpt = mask_random_runs(redact_text(line_text.rstrip()))
+    return Span(line, column, end_line, end_column, excerpt)

@@ -206,3 +206,28 @@ def redact_text(text: str) -> str:
         return redact(match.group(0))
 
     return _REDACT_PATTERN.sub(replace, text)
+
+
+# Runs long enough to be a secret on their own. A token split in a way the
+# analyzers do not fold can leave its body on a line without its prefix.
+_LONG_RUN = re.compile(r"[A-Za-z0-9_\-+=]{20,}")
+
+
+def mask_random_runs(text: str) -> str:
+    """Replace every long, random-looking run in an excerpt by its redacted form.
+
+    Excerpts show source lines around findings. This masks secrets the rules
+    did not recognise (a token body without its prefix, another service's
+    key) at the cost of also masking hashes and other random identifiers.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        run = match.group(0)
+        if run.startswith(TOKEN_PREFIXES) or not any(c.isdigit() for c in run):
+            # Without a digit it is far more likely a long identifier than a key.
+            return run
+        if not _looks_random(run.strip("=")):
+            return run
+        return redact(run)
+
+    return _LONG_RUN.sub(replace, text)
