@@ -235,6 +235,21 @@ def _apply_baseline(result: ScanResult, baseline: str, verbose: bool) -> None:
             )
 
 
+config_option = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Read settings from this file instead of the nearest configuration file.",
+)
+
+
+def _require_output_directory(output: str | None) -> None:
+    if output is not None and not Path(output).resolve().parent.is_dir():
+        raise click.BadParameter(
+            f"directory of {output!r} does not exist; create it first", param_hint="--output"
+        )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="ttai-guard")
 def cli() -> None:
@@ -295,12 +310,7 @@ def cli() -> None:
         f"[default: {DEFAULT_MAX_FILE_SIZE}, or max-file-size]."
     ),
 )
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False, exists=True),
-    help="Read settings from this file instead of the nearest configuration file.",
-)
+@config_option
 @click.option(
     "--no-respect-gitignore", is_flag=True, help="Scan files that .gitignore ignores too."
 )
@@ -373,10 +383,7 @@ def check(
     color: str,
 ) -> None:
     """Scan PATHS (default: the current directory) and report findings."""
-    if output is not None and not Path(output).resolve().parent.is_dir():
-        raise click.BadParameter(
-            f"directory of {output!r} does not exist; create it first", param_hint="--output"
-        )
+    _require_output_directory(output)
     targets = tuple(paths) or (".",)
     config = _load_config(config_file, targets[0])
     options = _scan_options(
@@ -408,7 +415,9 @@ def check(
             _report_diagnostics(result, verbose)
             for edit in edits:
                 click.echo(edit.diff(display_path(edit.path)), nl=False)
-            sys.exit(EXIT_ERROR if result.partial else EXIT_FINDINGS if edits else EXIT_CLEAN)
+            if result.partial:
+                sys.exit(EXIT_ERROR)
+            sys.exit(EXIT_FINDINGS if edits else EXIT_CLEAN)
         _apply_fixes(result, edits)
     _report_diagnostics(result, verbose)
     _write_output(result, output_format, output, color, quiet, statistics)
@@ -425,12 +434,7 @@ def check(
     help="Baseline file to write [default: baseline from the configuration, or "
     f"{DEFAULT_BASELINE}].",
 )
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False, exists=True),
-    help="Read settings from this file instead of the nearest configuration file.",
-)
+@config_option
 def baseline(paths: Sequence[str], output: str | None, config_file: str | None) -> None:
     """Write the current findings of PATHS to a baseline file, accepting them."""
     targets = tuple(paths) or (".",)
@@ -464,20 +468,12 @@ def baseline(paths: Sequence[str], output: str | None, config_file: str | None) 
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False), help="Write the report to this file."
 )
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False, exists=True),
-    help="Read settings from this file instead of the nearest configuration file.",
-)
+@config_option
 def audit(path: str, output_format: str, output: str | None, config_file: str | None) -> None:
     """Review a whole repository against the security checklist C1-C7."""
     from ttai_guard.audit import build_audit, render_html, render_markdown, render_text
 
-    if output is not None and not Path(output).resolve().parent.is_dir():
-        raise click.BadParameter(
-            f"directory of {output!r} does not exist; create it first", param_hint="--output"
-        )
+    _require_output_directory(output)
     config = _load_config(config_file, path)
     options = _scan_options(config, (path,))
     try:

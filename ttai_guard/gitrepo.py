@@ -14,7 +14,7 @@ _SAFE_CONFIG = ("-c", "core.fsmonitor=false", "-c", "core.quotePath=false")
 
 
 class GitError(Exception):
-    """A git command failed; the message holds the command and git's output."""
+    """A git command failed; the message contains the command and git's output."""
 
 
 def _run_git(args: list[str], cwd: Path) -> bytes:
