@@ -73,7 +73,7 @@ entropy per character).
 
 ## Why is this bad?
 Anyone who can read the repository, a fork, a package built from it or its
-git history can call the API as you. The authentication guide asks for tokens
+git history can call the API as you. The authentication guide requires tokens
 to be kept in environment variables.
 
 ## Example
@@ -154,7 +154,7 @@ Python docstrings (a string that is a statement of its own).
 
 ## Why is this bad?
 Requests over plain HTTP send the bearer token in clear text to anyone on the
-network path. The authentication guide asks for HTTPS on every request.
+network path. The authentication guide requires HTTPS on every request.
 
 ## Example
 ```python
@@ -235,8 +235,8 @@ it is missing or empty, otherwise its last line, where the entries would go).
 
 
 ## Why is this bad?
-Without the ignore entries, `git add .` commits the file that holds your
-tokens. The authentication guide asks for `.env` and `.env.local` to be in
+Without the ignore entries, `git add .` commits the file that contains your
+tokens. The authentication guide requires `.env` and `.env.local` to be in
 `.gitignore`.
 
 ## Example
@@ -267,7 +267,7 @@ value, whether or not `.gitignore` ignores it now. Files meant to be
 committed are not reported: templates (`.example`, `.sample`, `.template`,
 `.dist`, `.defaults`), a variable schema (`.schema`) and dotenv-vault's
 encrypted `.env.vault`. Outside a git
-repository the rule cannot be checked and the run says so.
+repository the rule cannot be checked and the run prints a notice.
 
 ## Why is this bad?
 Ignoring a file does not untrack it: a tracked `.env` stays in every clone and
