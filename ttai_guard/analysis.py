@@ -403,7 +403,8 @@ def scan_file(job: FileJob, settings: AnalyzerSettings, max_size: int) -> FileRe
     """Scan one file and return its findings, or why it was not scanned."""
     report = FileReport(job.path)
     data = _read(job.path, max_size, report)
-    _scan_name(job, report)
+    if not report.vanished:
+        _scan_name(job, report)
     if data is None:
         return report
 

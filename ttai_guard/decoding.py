@@ -27,7 +27,7 @@ class Decoded:
     """Decoded text and how it was obtained.
 
     ``degraded`` is true when some bytes could not be decoded and were
-    replaced; ``note`` then says so in words for ``--verbose``.
+    replaced; ``note`` then explains it for ``--verbose``.
     """
 
     text: str

@@ -134,7 +134,7 @@ class Facts:
     ``strings`` lists every string value of the file (for code: each
     maximal literal expression, already folded; for text formats: whole lines
     or values). ``comments`` lists comment text, which token rules read and URL
-    rules ignore. ``settings`` holds name and value pairs of ``.env*`` and
+    rules ignore. ``settings`` lists name and value pairs of ``.env*`` and
     configuration files. ``parsed`` is false when the file was read at the text level
     only, and ``notes`` explains why, for ``--verbose``.
     """

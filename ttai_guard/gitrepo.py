@@ -50,7 +50,7 @@ def find_work_tree(start: Path) -> Path | None:
     """Return the top of the git work tree containing ``start``, or ``None``.
 
     Raises GitError when a ``.git`` entry exists above ``start`` but git
-    cannot answer (not installed, or it rejects the repository's owner), so
+    fails there (not installed, or it rejects the repository's owner), so
     a repository is never mistaken for a plain directory.
     """
     directory = start if start.is_dir() else start.parent

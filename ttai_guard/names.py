@@ -70,7 +70,7 @@ def _words(name: str) -> list[str]:
 
 
 def is_token_name(name: str, extra_names: Iterable[str] = ()) -> bool:
-    """Tell whether a variable, setting or key name holds a ToughTongue credential."""
+    """Tell whether a variable, setting or key name contains a ToughTongue credential."""
     folded = _fold(name)
     if any(_fold(extra) == folded for extra in extra_names):
         return True

@@ -170,7 +170,7 @@ def _holds_values(path: Path) -> bool:
 
     try:
         if not stat.S_ISREG(os.lstat(path).st_mode):
-            # A tracked link (perhaps to a device) holds a path, not values.
+            # A tracked link (perhaps to a device) contains a path, not values.
             return False
         data = path.read_bytes()
     except FileNotFoundError:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 
 class AnalysisError(Exception):
-    """The file could not be parsed; the message says why, for ``--verbose``."""
+    """The file could not be parsed; the message gives the reason, for ``--verbose``."""
 
 
 @dataclass(frozen=True)

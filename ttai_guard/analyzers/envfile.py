@@ -178,7 +178,7 @@ class _EnvParser:
         after = self._skip_blanks(close + 1, len(text))
         after_end = self._line_end(after)
         if after < after_end and text[after] != "#":
-            # python-dotenv drops the rest of the line that holds the closing
+            # python-dotenv drops the rest of the line that contains the closing
             # quote, so a value spanning lines swallows those lines too.
             return self._reject(
                 line_start,

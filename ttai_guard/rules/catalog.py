@@ -262,7 +262,7 @@ follow it either.
 
 _TTAI402 = """\
 ## What it does
-Reports a `.env` or `.env.*` file that git tracks and that holds at least one
+Reports a `.env` or `.env.*` file that git tracks and that contains at least one
 value, whether or not `.gitignore` ignores it now. Files meant to be
 committed are not reported: templates (`.example`, `.sample`, `.template`,
 `.dist`, `.defaults`), a variable schema (`.schema`) and dotenv-vault's
@@ -271,7 +271,7 @@ repository the rule cannot be checked and the run prints a notice.
 
 ## Why is this bad?
 Ignoring a file does not untrack it: a tracked `.env` stays in every clone and
-in the history, with every value it holds.
+in the history, with every value it contains.
 
 ## Example
 ```console
@@ -288,7 +288,7 @@ $ echo .env >> .gitignore
 Then rotate every token the file held, because it remains in the history.
 
 ## Known problems
-A file that holds only comments or empty values is not reported.
+A file that contains only comments or empty values is not reported.
 
 ## References
 - CWE-538: Insertion of Sensitive Information into Externally-Accessible File or Directory
@@ -347,7 +347,7 @@ RULES: dict[str, Rule] = {
             "env-file-tracked",
             "error",
             "C7",
-            "A `.env` file that holds values is tracked by git.",
+            "A `.env` file that contains values is tracked by git.",
             _TTAI402,
             "8.0",
         ),

@@ -124,7 +124,7 @@ def check_env_tracked(
             path=path,
             line=1,
             message=(
-                f"`{relative}` is tracked by git and holds values. "
+                f"`{relative}` is tracked by git and contains values. "
                 f"Run `git rm --cached {relative}`, ignore it, and rotate any token it holds: "
                 "git keeps every committed version."
             ),
