@@ -127,6 +127,105 @@ class Region:
     label: str
 
 
+@dataclass(frozen=True)
+class Import:
+    """A module that JavaScript or TypeScript code loads.
+
+    ``specifier`` is the module string as written (``"./lib/ttai"``,
+    ``"server-only"``) and ``offset`` where that string starts. ``kind`` is
+    ``"import"`` (an import declaration, side-effect imports included),
+    ``"export"`` (``export ... from``), ``"dynamic"`` (``import()``, ``next/dynamic``,
+    ``React.lazy``), ``"require"`` or ``"script"`` (an HTML ``<script src>``).
+    ``names`` pairs each imported name with its local binding (``"default"``
+    and ``"*"`` stand for default and namespace imports). ``type_only`` is true
+    for ``import type`` and for imports whose every name is a type.
+    ``server_only`` is true when every local binding is used only inside a
+    server-only region of the file (see :attr:`Module.server_regions`), so a
+    bundler drops the import from the client bundle.
+    """
+
+    specifier: str
+    offset: int
+    kind: str = "import"
+    names: tuple[tuple[str, str], ...] = ()
+    type_only: bool = False
+    server_only: bool = False
+
+
+@dataclass(frozen=True)
+class EnvRef:
+    """A read of an environment variable by name.
+
+    ``via`` says how it is read: ``"process.env"``, ``"import.meta.env"``,
+    ``"$env/static/public"``, ``"$env/dynamic/public"``,
+    ``"$env/static/private"``, ``"$env/dynamic/private"``, or
+    ``"runtimeConfig"`` (Nuxt's ``useRuntimeConfig().public.NAME``). ``start``
+    and ``end`` span the variable name in the source.
+    """
+
+    name: str
+    start: int
+    end: int
+    via: str
+
+
+@dataclass
+class Module:
+    """What decides where one piece of JavaScript or TypeScript runs.
+
+    A plain source file is one module spanning the whole text; a markup file
+    has one per script block (``block`` names it: ``"script"``,
+    ``"setup script"``, ``"module script"``, ``"frontmatter"``, or
+    ``"entry"`` for the ``<script src>`` references of an HTML page).
+    ``directive`` is ``"use client"`` or ``"use server"`` when the block starts
+    with that directive. ``exports`` maps exported names to their static string
+    value; object literals are flattened with dots (``"apiConfig.baseUrl"``).
+    ``export_names`` lists every exported name, with or without a static value.
+    ``server_regions`` are the parts that a bundler strips from the client
+    bundle (the bodies of ``getServerSideProps``, a ``loader`` or ``action``,
+    a function starting with ``'use server'``), labelled with the reason.
+    ``client_signals`` and ``server_signals`` hold (reason, offset) pairs
+    such as ``("uses the browser global `window`", 120)``.
+    """
+
+    start: int = 0
+    end: int = 0
+    block: str = ""
+    dialect: str = "javascript"
+    directive: str = ""
+    directive_offset: int = 0
+    imports: list[Import] = field(default_factory=list)
+    exports: dict[str, Literal] = field(default_factory=dict)
+    export_names: list[str] = field(default_factory=list)
+    server_regions: list[Region] = field(default_factory=list)
+    client_signals: list[tuple[str, int]] = field(default_factory=list)
+    server_signals: list[tuple[str, int]] = field(default_factory=list)
+    env_refs: list[EnvRef] = field(default_factory=list)
+
+    def shifted(self, delta: int) -> Module:
+        """Return this module with every source offset moved by ``delta``."""
+        return Module(
+            start=self.start + delta,
+            end=self.end + delta,
+            block=self.block,
+            dialect=self.dialect,
+            directive=self.directive,
+            directive_offset=self.directive_offset + delta,
+            imports=[
+                Import(i.specifier, i.offset + delta, i.kind, i.names, i.type_only, i.server_only)
+                for i in self.imports
+            ],
+            exports={name: value.shifted(delta) for name, value in self.exports.items()},
+            export_names=list(self.export_names),
+            server_regions=[
+                Region(r.start + delta, r.end + delta, r.label) for r in self.server_regions
+            ],
+            client_signals=[(reason, offset + delta) for reason, offset in self.client_signals],
+            server_signals=[(reason, offset + delta) for reason, offset in self.server_signals],
+            env_refs=[EnvRef(e.name, e.start + delta, e.end + delta, e.via) for e in self.env_refs],
+        )
+
+
 @dataclass
 class Facts:
     """Everything the rules need to know about one file.
@@ -145,6 +244,8 @@ class Facts:
     requests: list[Request] = field(default_factory=list)
     settings: list[tuple[str, Literal]] = field(default_factory=list)
     regions: list[Region] = field(default_factory=list)
+    #: JavaScript and TypeScript only: one entry per module or script block.
+    modules: list[Module] = field(default_factory=list)
     parsed: bool = True
     notes: list[str] = field(default_factory=list)
 
@@ -166,6 +267,7 @@ class Facts:
             ],
             settings=[(name, literal.shifted(delta)) for name, literal in self.settings],
             regions=[Region(r.start + delta, r.end + delta, r.label) for r in self.regions],
+            modules=[module.shifted(delta) for module in self.modules],
             parsed=self.parsed,
             notes=list(self.notes),
         )
@@ -178,5 +280,6 @@ class Facts:
         self.requests.extend(other.requests)
         self.settings.extend(other.settings)
         self.regions.extend(other.regions)
+        self.modules.extend(other.modules)
         self.parsed = self.parsed and other.parsed
         self.notes.extend(other.notes)

@@ -21,7 +21,13 @@ class AnalyzerSettings:
 
     ``api_hosts`` adds hosts that serve the ToughTongue API (a company
     proxy), and ``token_names`` adds variable names that hold a token.
+    ``imported_values`` gives the static string values that imports of a
+    JavaScript file bind, as (local name, value) pairs: ``("API_BASE",
+    "https://...")`` for a named or default import, ``("config.baseUrl",
+    "https://...")`` for a property of an imported object or namespace. The
+    JavaScript analyzer resolves request URLs through them.
     """
 
     api_hosts: tuple[str, ...] = ()
     token_names: tuple[str, ...] = ()
+    imported_values: tuple[tuple[str, str], ...] = ()

@@ -1,0 +1,59 @@
+"""Where JavaScript runs: the project profile, file placement and the import graph.
+
+The rules for client-side exposure (TTAI201-203) need to know, for each
+module of each JavaScript, TypeScript or markup file, whether its code ships
+to users' devices. That depends on the whole project, not on the file alone:
+the frameworks in ``package.json``, path conventions (``app/**/route.ts``,
+``+page.server.ts``), directives (``'use client'``), and which client code
+imports the module. This package answers it after every file has been scanned.
+
+``profile``   frameworks, path aliases and the public environment policy
+``resolve``   module specifiers to project files
+``classify``  the label a file earns on its own (path, directive, signals)
+``graph``     labels carried along imports, with the chain as the reason
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ttai_guard.facts import Module
+
+CLIENT = "client"
+SERVER = "server"
+BOTH = "both"
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one module runs, and why, in words a user can check.
+
+    ``side`` is :data:`CLIENT`, :data:`SERVER`, :data:`BOTH` or
+    :data:`UNKNOWN`. ``reason`` is a sentence fragment naming files relative
+    to the project root, for example "`app/page.tsx` starts with 'use client'
+    and imports `lib/ttai.ts`".
+    """
+
+    side: str
+    reason: str
+
+    @property
+    def ships_to_client(self) -> bool:
+        return self.side in (CLIENT, BOTH)
+
+
+@dataclass(frozen=True)
+class ProjectFiles:
+    """The files of one scan that the classification may look at.
+
+    ``paths`` lists every scanned file (absolute paths). ``text`` returns a
+    file's decoded text, or ``None`` when it cannot be read. ``modules``
+    returns a file's modules, parsing it when the scan did not.
+    """
+
+    paths: tuple[Path, ...]
+    text: Callable[[Path], str | None]
+    modules: Callable[[Path], list[Module]]
