@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import jsonschema
@@ -282,3 +284,21 @@ def test_colour_only_when_asked_or_terminal(tmp_path: Path) -> None:
     assert "\x1b[31m[error]\x1b[0m" in coloured.stdout
     never = run_cli(tmp_path, "check", "--color", "never")
     assert "\x1b[" not in never.stdout
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["check", "--output", "/dev/null"],
+        ["baseline", "--output", "/dev/null"],
+        ["audit", "--output", "/dev/null"],
+    ],
+)
+def test_output_to_device_keeps_device(tmp_path: Path, arguments: list[str]) -> None:
+    (tmp_path / "app.py").write_text("x = 1\n")
+    before = os.stat("/dev/null")
+    run = run_cli(tmp_path, arguments[0], str(tmp_path), *arguments[1:])
+    assert run.code in (0, 1), run.stderr
+    after = os.stat("/dev/null")
+    assert stat.S_ISCHR(after.st_mode)
+    assert (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ttai_guard.finding import Finding, fingerprint
+from ttai_guard.outputfile import write_output_file
 from ttai_guard.tokens import redact_text
 
 FORMAT_VERSION = 1
@@ -47,9 +48,8 @@ def write_baseline(findings: list[Finding], path: Path) -> int:
         for entry, count in sorted(counts.items())
     ]
     document = {"tool": "ttai-guard", "version": FORMAT_VERSION, "findings": entries}
-    temporary = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    temporary.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
+    text = json.dumps(document, indent=2) + "\n"
+    write_output_file(path, lambda stream: stream.write(text))
     return sum(counts.values())
 
 

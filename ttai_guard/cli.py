@@ -19,6 +19,7 @@ from ttai_guard.config import Config, ConfigError, find_config, load_config
 from ttai_guard.discovery import DEFAULT_EXCLUDED_DIRS, DiscoveryError
 from ttai_guard.finding import LEVEL_RANK
 from ttai_guard.fixes import FileEdit, apply_edits, plan_gitignore_fixes
+from ttai_guard.outputfile import write_output_file
 from ttai_guard.progress import ProgressBar
 from ttai_guard.reporters import display_path, printable
 from ttai_guard.rules.catalog import RULES
@@ -156,11 +157,12 @@ def _write_output(
         use_color = _use_color(color, sys.stdout)
         _write_report(result, output_format, sys.stdout, use_color, quiet, statistics)
         return
-    target = Path(output)
-    temporary = target.with_name(f".{target.name}.tmp{os.getpid()}")
-    with open(temporary, "w", encoding="utf-8", errors="backslashreplace") as stream:
-        _write_report(result, output_format, stream, color == "always", quiet, statistics)
-    os.replace(temporary, target)
+    write_output_file(
+        Path(output),
+        lambda stream: _write_report(
+            result, output_format, stream, color == "always", quiet, statistics
+        ),
+    )
 
 
 def _scan_options(
@@ -487,7 +489,7 @@ def audit(path: str, output_format: str, output: str | None, config_file: str | 
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
     else:
-        Path(output).write_text(text, encoding="utf-8", errors="backslashreplace")
+        write_output_file(Path(output), lambda stream: stream.write(text))
         click.echo(f"Wrote the audit report to {output}.", err=True)
     _report_diagnostics(result, verbose=False)
     if result.partial:
