@@ -6,6 +6,11 @@ names, and the facts are shifted back to offsets in the whole file, so
 findings carry true line numbers. The markup around the blocks is kept as
 plain strings (attribute values such as an ``<iframe src>`` URL count), and
 ``<!-- -->`` comments as comments.
+
+Each analyzed block contributes its :class:`~ttai_guard.facts.Module`, with
+``block`` set to the block's role. An HTML file also gets one ``"entry"``
+module that lists the scripts the page loads: ``<script src>`` and
+``<link rel="modulepreload" href>``, as imports of kind ``"script"``.
 """
 
 from __future__ import annotations
@@ -15,11 +20,12 @@ from dataclasses import dataclass
 
 from ttai_guard import filekinds
 from ttai_guard.analyzers import AnalysisError, AnalyzerSettings
-from ttai_guard.facts import Facts, Literal
+from ttai_guard.facts import Facts, Import, Literal, Module
 
 _OPEN_TAG = re.compile(r"<script\b(?P<attributes>[^>]*)>", re.IGNORECASE)
 _CLOSE_TAG = re.compile(r"</script\s*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""([A-Za-z_:@][\w:.-]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""")
+_LINK_TAG = re.compile(r"<link\b(?P<attributes>[^>]*)>", re.IGNORECASE)
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _FRONTMATTER = re.compile(
     r"\A(?:\ufeff)?\s*---[ \t]*\r?\n(?P<body>.*?)^---[ \t]*$", re.DOTALL | re.MULTILINE
@@ -43,6 +49,8 @@ class Block:
     end: int
     dialect: str | None
     role: str
+    #: The ``src`` attribute's value and its offset in the file, if any.
+    src: tuple[str, int] | None = None
 
 
 def _attributes(raw: str) -> dict[str, str]:
@@ -50,6 +58,20 @@ def _attributes(raw: str) -> dict[str, str]:
     for name, value in _ATTRIBUTE.findall(raw):
         found[name.lower()] = value.strip("\"'") if value else ""
     return found
+
+
+def _attribute_value(tag: re.Match[str], name: str) -> tuple[str, int] | None:
+    """Return the value of attribute ``name`` of a matched tag and the offset where it starts."""
+    start = tag.start("attributes")
+    for match in _ATTRIBUTE.finditer(tag.group("attributes")):
+        if match.group(1).lower() != name or match.group(2) is None:
+            continue
+        value = match.group(2)
+        offset = start + match.start(2)
+        if value[:1] in "\"'":
+            return value[1:-1], offset + 1
+        return value, offset
+    return None
 
 
 def _dialect(attributes: dict[str, str]) -> str | None:
@@ -129,10 +151,16 @@ def find_blocks(text: str, kind: str) -> list[Block]:
             closing = _CLOSE_TAG.search(text, content_start)
         content_end = closing.start() if closing else len(text)
         attributes = _attributes(opening.group("attributes"))
-        role = "module script" if attributes.get("context") == "module" else "script"
+        role = "script"
+        if kind != filekinds.HTML and (
+            attributes.get("context") == "module" or "module" in attributes
+        ):
+            # Svelte's `<script context="module">`, written `<script module>` since Svelte 5.
+            role = "module script"
         if "setup" in attributes:
             role = "setup script"
-        blocks.append(Block(content_start, content_end, _dialect(attributes), role))
+        src = _attribute_value(opening, "src")
+        blocks.append(Block(content_start, content_end, _dialect(attributes), role, src))
         position = closing.end() if closing else len(text)
     return blocks
 
@@ -149,13 +177,38 @@ def _markup(text: str, start: int, end: int, facts: Facts) -> None:
         facts.strings.append(Literal.at(text[cursor:end], cursor))
 
 
+def _in_comment(text: str, offset: int) -> bool:
+    opening = text.rfind("<!--", 0, offset)
+    return opening >= 0 and text.find("-->", opening + 4, offset) < 0
+
+
+def _entry_module(text: str, blocks: list[Block]) -> Module:
+    """Build the module that lists the scripts an HTML page loads, in file order."""
+    found: list[tuple[str, int]] = [block.src for block in blocks if block.src is not None]
+    for tag in _LINK_TAG.finditer(text):
+        rel = _attribute_value(tag, "rel")
+        href = _attribute_value(tag, "href")
+        if rel is None or href is None or "modulepreload" not in rel[0].lower().split():
+            continue
+        if not any(block.start <= tag.start() < block.end for block in blocks):
+            found.append(href)
+    found = [(value, offset) for value, offset in found if not _in_comment(text, offset)]
+    imports = [
+        Import(value, offset, "script") for value, offset in sorted(found, key=lambda f: f[1])
+    ]
+    return Module(start=0, end=len(text), block="entry", imports=imports)
+
+
 def analyze(text: str, settings: AnalyzerSettings, kind: str = filekinds.HTML) -> Facts:
     """Analyze each script block with the JavaScript analyzer; keep the markup as text."""
     from ttai_guard.analyzers import javascript
 
     facts = Facts()
     cursor = 0
-    for block in find_blocks(text, kind):
+    blocks = find_blocks(text, kind)
+    if kind == filekinds.HTML:
+        facts.modules.append(_entry_module(text, blocks))
+    for block in blocks:
         _markup(text, cursor, block.start, facts)
         cursor = block.end
         source = text[block.start : block.end]
@@ -168,6 +221,10 @@ def analyze(text: str, settings: AnalyzerSettings, kind: str = filekinds.HTML) -
             facts.notes.append(f"{block.role} at offset {block.start} read as text: {error}")
             facts.strings.append(Literal.at(source, block.start))
             continue
+        for module in block_facts.modules:
+            module.block = block.role
+        if not source.strip():
+            block_facts.modules.clear()  # A `<script src>` with no code of its own.
         facts.extend(block_facts.shifted(block.start))
     _markup(text, cursor, len(text), facts)
     return facts

@@ -13,11 +13,13 @@ file is known, so a request may use a constant declared further down.
 
 The analyzer class is a chain of subclasses, one module each: ``nodes``
 (reading nodes), ``strings`` (folding string expressions), ``credentials``,
-``bindings`` (scopes and declarations), ``resolve`` (URL resolution) and
-``requests`` (request calls). :class:`_Analyzer` below adds the walk that
+``bindings`` (scopes and declarations), ``resolve`` (URL resolution),
+``requests`` (request calls) and ``modules`` (imports, exports, signals of
+where the code runs, environment reads). :class:`_Analyzer` below adds the walk that
 dispatches each node to its visitor. The ``parser`` module loads the grammars
-and maps byte offsets to code points, and ``literals`` and ``scopes`` hold the
-value types that the layers share.
+and maps byte offsets to code points, ``literals`` and ``scopes`` hold the
+value types that the layers share, and ``signals`` lists the names and modules
+that show where code runs.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ from collections.abc import Callable
 from tree_sitter import Node, Tree
 
 from ttai_guard.analyzers import AnalysisError, AnalyzerSettings
+from ttai_guard.analyzers.javascript.modules import _ModuleCollector
 from ttai_guard.analyzers.javascript.nodes import _WRAPPER_NODES
 from ttai_guard.analyzers.javascript.parser import DIALECTS, _has_statement, _parse
-from ttai_guard.analyzers.javascript.requests import _RequestCollector
 from ttai_guard.analyzers.javascript.scopes import _FUNCTION_NODES, _Scope
 from ttai_guard.facts import Facts
 
@@ -54,7 +56,7 @@ def dialect_for_suffix(suffix: str) -> str | None:
 
 
 def analyze(text: str, settings: AnalyzerSettings, dialect: str = "javascript") -> Facts:
-    """Parse ``text`` as ``dialect`` and extract strings, comments, credentials and requests.
+    """Parse ``text`` as ``dialect`` and extract strings, credentials, requests and the module.
 
     Raises :class:`AnalysisError` when the parser recognises no statement at all,
     and :class:`ValueError` for a dialect other than those in :data:`DIALECTS`.
@@ -63,10 +65,10 @@ def analyze(text: str, settings: AnalyzerSettings, dialect: str = "javascript") 
     root = tree.root_node
     if root.type == "ERROR" or (root.has_error and not _has_statement(root)):
         raise AnalysisError(f"invalid {dialect} source: the parser recognised no statement")
-    return _Analyzer(text, settings).run(tree)
+    return _Analyzer(text, settings, dialect).run(tree)
 
 
-class _Analyzer(_RequestCollector):
+class _Analyzer(_ModuleCollector):
     """Extract the facts of one parsed text."""
 
     def __post_init__(self) -> None:
@@ -104,6 +106,9 @@ class _Analyzer(_RequestCollector):
             "formal_parameters": self._visit_parameters,
             "for_in_statement": self._visit_for_in,
             "catch_clause": self._visit_catch,
+            "export_statement": self._visit_export,
+            "shorthand_property_identifier": self._visit_identifier,
+            "meta_property": self._visit_meta_property,
         }
         for kind in _WRAPPER_NODES:
             self.handlers[kind] = self._visit_string
@@ -119,6 +124,7 @@ class _Analyzer(_RequestCollector):
             request = self._request(call)
             if request is not None:
                 self.facts.requests.append(request)
+        self.facts.modules.append(self._finish_module(root))
         if root.has_error:
             line = self._line_number(self.first_error or 0)
             self.facts.notes.append(f"parse errors near line {line}; read partly")
@@ -135,6 +141,8 @@ class _Analyzer(_RequestCollector):
         goto_parent = cursor.goto_parent
         handlers = self.handlers
         check_errors = root.has_error
+        watched = self.watched
+        watch_identifier = self._watch_identifier
 
         depth = 0
         # The innermost scope, the depth of the node that opened it, and the
@@ -147,7 +155,16 @@ class _Analyzer(_RequestCollector):
             node = cursor.node
             if node is None:
                 return
-            handler = handlers.get(node.type)
+            kind = node.type
+            if kind == "identifier":
+                # Identifiers are the most common named node, so the walk
+                # checks their names itself instead of calling a handler.
+                text = node.text
+                if text is not None and (text in watched or text.startswith(b"HTML")):
+                    watch_identifier(node, scope, text)
+                handler = None
+            else:
+                handler = handlers.get(kind)
             # TypeScript's `string` keyword is an anonymous node of type "string".
             if handler is not None and node.is_named:
                 inner = handler(node, scope)

@@ -36,13 +36,19 @@ class _BindingCollector(_CredentialCollector):
         if node.type == "augmented_assignment_expression" and operator not in ("||=", "??="):
             return
         name: str | None = None
+        right = node.child_by_field_name("right")
         if left.type == "identifier":
             name = self._source(left)
         elif left.type == "member_expression":
             name = self._property_name(left.child_by_field_name("property"))
+            if right is not None and node.type == "assignment_expression":
+                self._assign_member(left, right, scope)
         elif left.type == "subscript_expression":
             name = self._static_string(left.child_by_field_name("index"))
-        self._bind_credential(name, node.child_by_field_name("right"), f"assigned to `{name}`")
+        self._bind_credential(name, right, f"assigned to `{name}`")
+
+    def _assign_member(self, left: Node, right: Node, scope: _Scope) -> None:
+        """Note ``obj.name = right``; later layers record what they need from it."""
 
     def _visit_update(self, node: Node, scope: _Scope) -> None:
         argument = node.child_by_field_name("argument")
@@ -94,7 +100,7 @@ class _BindingCollector(_CredentialCollector):
         return inner
 
     def _pattern_names(self, node: Node) -> Iterator[str]:
-        """Yield the names a binding pattern declares, skipping default values."""
+        """Yield the names a binding pattern declares in source order, skipping default values."""
         stack = [node]
         while stack:
             current = stack.pop()
@@ -114,7 +120,7 @@ class _BindingCollector(_CredentialCollector):
                 if value is not None:
                     stack.append(value)
             elif kind in _PATTERN_CONTAINERS:
-                stack.extend(self._named(current))
+                stack.extend(reversed(self._named(current)))
 
     def _visit_declaration(self, node: Node, scope: _Scope) -> None:
         kind_node = node.child_by_field_name("kind")
@@ -133,7 +139,9 @@ class _BindingCollector(_CredentialCollector):
         if name_node.type == "identifier":
             name = self._source(name_node)
             if module is not None:
-                target.declare(_Binding(name, "import", module=module, imported="*"))
+                offset = self._start(name_node)
+                binding = _Binding(name, "import", module=module, imported="*", offset=offset)
+                target.declare(binding)
             else:
                 target.declare(_Binding(name, kind, value=value, scope=scope))
             self._bind_credential(name, value, f"assigned to `{name}`")
@@ -177,7 +185,8 @@ class _BindingCollector(_CredentialCollector):
             return
         name = self._source(local)
         if module is not None:
-            target.declare(_Binding(name, "import", module=module, imported=key))
+            offset = self._start(local)
+            target.declare(_Binding(name, "import", module=module, imported=key, offset=offset))
             return
         binding = _Binding(name, kind, value=source, scope=scope, key=key, default=default)
         target.declare(binding)
@@ -209,12 +218,18 @@ class _BindingCollector(_CredentialCollector):
                 continue
             for item in clause.named_children:
                 if item.type == "identifier":
-                    imported = self._source(item)
-                    scope.declare(_Binding(imported, "import", module=module, imported="default"))
+                    local = self._source(item)
+                    offset = self._start(item)
+                    scope.declare(
+                        _Binding(local, "import", module=module, imported="default", offset=offset)
+                    )
                 elif item.type == "namespace_import":
                     for name in self._named(item):
                         local = self._source(name)
-                        scope.declare(_Binding(local, "import", module=module, imported="*"))
+                        offset = self._start(name)
+                        scope.declare(
+                            _Binding(local, "import", module=module, imported="*", offset=offset)
+                        )
                 elif item.type == "named_imports":
                     self._declare_named_imports(item, module, scope)
 
@@ -230,7 +245,10 @@ class _BindingCollector(_CredentialCollector):
                 alias = name
             imported = self._property_name(name) or self._source(name)
             local = self._source(alias)
-            scope.declare(_Binding(local, "import", module=module, imported=imported))
+            offset = self._start(alias)
+            scope.declare(
+                _Binding(local, "import", module=module, imported=imported, offset=offset)
+            )
 
     def _visit_enum(self, node: Node, scope: _Scope) -> None:
         name = node.child_by_field_name("name")

@@ -24,13 +24,14 @@ _COMMENT_NODES = frozenset({"comment", "html_comment", "hash_bang_line"})
 
 @dataclass
 class _NodeReader:
-    """The text under analysis, its settings and facts, and the helpers that read its nodes.
+    """The text under analysis with its settings, dialect and facts, and helpers to read nodes.
 
     Each later layer of the analyzer subclasses the one before it.
     """
 
     text: str
     settings: AnalyzerSettings
+    dialect: str = "javascript"
     facts: Facts = field(default_factory=Facts)
 
     def __post_init__(self) -> None:

@@ -3,7 +3,9 @@
 The recognised calls are ``fetch``, axios, ky, got, ofetch, superagent,
 jQuery, Node's ``http`` and ``https``, ``XMLHttpRequest``, Angular's
 ``HttpClient``, ``navigator.sendBeacon``, ``WebSocket`` and ``EventSource``,
-including client instances made with ``create`` or ``extend``.
+including client instances made with ``create`` or ``extend``: held in a
+constant, in a class field or ``this.name`` property assigned once, or called
+directly (``axios.create({...}).get(url)``).
 """
 
 from __future__ import annotations
@@ -119,10 +121,18 @@ _NOT_REQUEST = _NotRequest()
 
 @dataclass
 class _PendingCall:
+    """A call that may make a request.
+
+    ``parts`` is the dotted callee. For a method called on a factory call
+    (``axios.create({...}).get``), ``parts`` is ``["", method]`` and
+    ``factory`` is the factory call.
+    """
+
     node: Node
     parts: list[str]
     scope: _Scope
     is_new: bool
+    factory: Node | None = None
 
 
 class _RequestCollector(_Resolver):
@@ -131,16 +141,58 @@ class _RequestCollector(_Resolver):
     def __post_init__(self) -> None:
         super().__post_init__()
         self.calls: list[_PendingCall] = []
+        # Values given to `this.name` and class fields, by property name.
+        self.member_values: dict[str, list[tuple[Node, _Scope]]] = {}
 
     def _visit_call(self, node: Node, scope: _Scope) -> None:
         if node.id not in self.consumed and self._is_string_leaf(node):
             self._string_literal(node)
-        parts = self._callee_parts(node.child_by_field_name("function"))
+        function = node.child_by_field_name("function")
+        parts = self._callee_parts(function)
         self._check_call_credentials(node, parts)
+        self._called(node, function, parts, scope)
         if parts is None:
+            self._collect_factory_call(node, function, scope)
             return
         if len(parts) == 1 or parts[-1] in _REQUEST_METHOD_NAMES:
             self.calls.append(_PendingCall(node, parts, scope, is_new=False))
+
+    def _called(
+        self, node: Node, function: Node | None, parts: list[str] | None, scope: _Scope
+    ) -> None:
+        """Note a call of ``function``, whose dotted name is ``parts``, for later layers."""
+
+    def _collect_factory_call(self, node: Node, function: Node | None, scope: _Scope) -> None:
+        """Collect ``axios.create({...}).get(url)``, a method called on a factory call."""
+        if function is None or function.type != "member_expression":
+            return
+        prop = function.child_by_field_name("property")
+        obj = function.child_by_field_name("object")
+        if prop is None or obj is None or prop.type != "property_identifier":
+            return
+        method = self._source(prop)
+        obj = self._unwrap(obj)
+        if method in _REQUEST_METHOD_NAMES and obj.type == "call_expression":
+            self.calls.append(_PendingCall(node, ["", method], scope, False, factory=obj))
+
+    def _assign_member(self, left: Node, right: Node, scope: _Scope) -> None:
+        super()._assign_member(left, right, scope)
+        obj = left.child_by_field_name("object")
+        if obj is not None and obj.type == "this":
+            prop = left.child_by_field_name("property")
+            if prop is not None:
+                self._add_member_value(self._source(prop), right, scope)
+
+    def _visit_field(self, node: Node, scope: _Scope) -> None:
+        super()._visit_field(node, scope)
+        key = node.child_by_field_name("property") or node.child_by_field_name("name")
+        value = node.child_by_field_name("value")
+        name = self._property_name(key)
+        if name is not None and value is not None:
+            self._add_member_value(name, value, scope)
+
+    def _add_member_value(self, name: str, value: Node, scope: _Scope) -> None:
+        self.member_values.setdefault(name, []).append((value, scope))
 
     def _visit_new(self, node: Node, scope: _Scope) -> None:
         parts = self._callee_parts(node.child_by_field_name("constructor"))
@@ -166,6 +218,19 @@ class _RequestCollector(_Resolver):
             if len(parts) == 1 or (len(parts) == 2 and parts[0] in _GLOBAL_OBJECTS):
                 return "new " + callee, self._resolve_argument(arguments, 0, scope)
             return None
+        if call.factory is not None:
+            client = self._factory_client(call.factory, scope, 0)
+            if client is None:
+                return None
+            url = self._client_call_url(client, parts[1], arguments, scope)
+            factory = self._callee_parts(call.factory.child_by_field_name("function")) or []
+            written = f"{'.'.join(factory)}(…).{parts[1]}"
+            return None if isinstance(url, _NotRequest) else (written, url)
+        if len(parts) == 3 and parts[0] == "this":
+            client = self._member_client(parts[1], 0)
+            if client is not None:
+                url = self._client_call_url(client, parts[2], arguments, scope)
+                return None if isinstance(url, _NotRequest) else (callee, url)
         if len(parts) == 2 and parts[0] in _GLOBAL_OBJECTS and parts[1] == "fetch":
             return callee, self._resolve_argument(arguments, 0, scope)
         if parts[-1] == "sendBeacon" and parts[:-1] in (["navigator"], ["window", "navigator"]):
@@ -329,11 +394,23 @@ class _RequestCollector(_Resolver):
             return None
         return self._client_instance(binding, depth)
 
+    def _member_client(self, name: str, depth: int) -> _Client | None:
+        """Return the client in ``this.name`` when exactly one value is given to that name."""
+        values = self.member_values.get(name, [])
+        if len(values) != 1:
+            return None
+        value, scope = values[0]
+        return self._factory_client(value, scope, depth)
+
     def _client_instance(self, binding: _Binding, depth: int) -> _Client | None:
         """Return the client in a constant (an ``XMLHttpRequest``, an ``axios.create`` result)."""
         if binding.value is None or binding.scope is None:
             return None
-        value = self._unwrap(binding.value)
+        return self._factory_client(binding.value, binding.scope, depth)
+
+    def _factory_client(self, node: Node, scope: _Scope, depth: int) -> _Client | None:
+        """Return the client that an expression makes (``new XMLHttpRequest()``, ``ky.create``)."""
+        value = self._unwrap(node)
         if value.type == "new_expression":
             parts = self._callee_parts(value.child_by_field_name("constructor"))
             if parts is not None and parts[-1] == "XMLHttpRequest":
@@ -345,7 +422,7 @@ class _RequestCollector(_Resolver):
         parts = self._callee_parts(value.child_by_field_name("function"))
         if parts is None or len(parts) != 2 or parts[1] not in _FACTORY_METHODS:
             return None
-        parent = self._client(parts[0], binding.scope, depth + 1)
+        parent = self._client(parts[0], scope, depth + 1)
         if parent is None or parent.kind not in ("axios", "ky", "got", "ofetch"):
             return None
 
@@ -353,7 +430,7 @@ class _RequestCollector(_Resolver):
         base = parent.base
         if arguments:
             for key in ("baseURL", "prefixUrl"):
-                prefix = self._config_literal(arguments[0], key, binding.scope)
+                prefix = self._config_literal(arguments[0], key, scope)
                 if prefix is not None:
                     base = _join_base(parent.base, prefix)
         return _Client(parent.kind, base)

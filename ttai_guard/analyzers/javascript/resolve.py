@@ -3,7 +3,8 @@
 Resolution follows names that are never reassigned (destructured ones too),
 object properties (also through ``Object.freeze``), enum members, ``||`` and
 ``??`` fallbacks, ``String(x)``, ``x.toString()``, ``new URL(path, base)``,
-``new Request(url)`` and ``.href``. Each part that it cannot follow, or that
+``new Request(url)`` and ``.href``. Imported names resolve through
+``AnalyzerSettings.imported_values``. Each part that it cannot follow, or that
 lies deeper than ``_MAX_RESOLVE_DEPTH``, becomes ``DYNAMIC``.
 """
 
@@ -23,7 +24,7 @@ from ttai_guard.analyzers.javascript.literals import (
 )
 from ttai_guard.analyzers.javascript.scopes import _Binding, _Scope
 from ttai_guard.analyzers.javascript.strings import _DECIMAL_NUMBER
-from ttai_guard.facts import Literal
+from ttai_guard.facts import Literal, Segment
 
 _SCHEME_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _ABSOLUTE_URL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//")
@@ -42,6 +43,24 @@ class _Resolver(_BindingCollector):
     def __post_init__(self) -> None:
         super().__post_init__()
         self.resolved_bindings: dict[int, Literal | None] = {}
+        self.imported_values = dict(self.settings.imported_values)
+
+    def _imported_value(self, binding: _Binding, path: str = "") -> Literal | None:
+        """Return the value that ``imported_values`` gives an imported name, else ``None``.
+
+        ``path`` is a property path below the name (``"endpoints.analyze"``).
+        The value comes from another file, so its one segment covers the
+        local name in the import statement: a finding inside the value
+        points at that name.
+        """
+        if binding.kind != "import" or binding.redeclared or not self.imported_values:
+            return None
+        key = f"{binding.name}.{path}" if path else binding.name
+        value = self.imported_values.get(key)
+        if value is None:
+            return None
+        length = min(len(value), len(binding.name))
+        return Literal(value, (Segment(0, binding.offset, length),) if length else ())
 
     def _resolve_argument(self, arguments: list[Node], index: int, scope: _Scope) -> Literal | None:
         if index >= len(arguments):
@@ -124,6 +143,8 @@ class _Resolver(_BindingCollector):
 
     def _resolve_name(self, name: str, scope: _Scope, depth: int) -> Literal:
         binding = scope.lookup(name)
+        if binding is not None and binding.kind == "import":
+            return self._imported_value(binding) or _DYNAMIC_LITERAL
         if binding is None or binding.scope is None or not self._is_constant(binding):
             return _DYNAMIC_LITERAL
         key = id(binding)
@@ -176,6 +197,10 @@ class _Resolver(_BindingCollector):
             current = current.child_by_field_name("object")
         if current is None or current.type != "identifier":
             return _DYNAMIC_LITERAL
+        binding = scope.lookup(self._source(current))
+        if binding is not None and binding.kind == "import":
+            imported = self._imported_value(binding, ".".join(reversed(keys)))
+            return imported or _DYNAMIC_LITERAL
 
         target, target_scope = current, scope
         for key in reversed(keys):

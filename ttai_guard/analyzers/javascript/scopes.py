@@ -15,8 +15,9 @@ class _Binding:
     ``import``, ``enum``, ``param`` and ``function``. ``value`` is the
     initializer, whose identifiers resolve in ``scope``. A destructured
     binding reads ``key`` from ``value`` and falls back to ``default``.
-    Imports record the ``module`` and the ``imported`` name (``default``,
-    ``*`` or the exported name).
+    Imports record the ``module``, the ``imported`` name (``default``,
+    ``*`` or the exported name) and the ``offset`` of the local name in the
+    import statement or ``require`` declaration.
     """
 
     name: str
@@ -27,6 +28,7 @@ class _Binding:
     default: Node | None = None
     module: str | None = None
     imported: str | None = None
+    offset: int = -1
     redeclared: bool = False
 
 
