@@ -57,3 +57,20 @@ class ProjectFiles:
     paths: tuple[Path, ...]
     text: Callable[[Path], str | None]
     modules: Callable[[Path], list[Module]]
+
+
+# Imported last because these modules import the names defined above.
+from ttai_guard.clientside.profile import Exposure, Profile  # noqa: E402
+from ttai_guard.clientside.project import Project  # noqa: E402
+
+__all__ = [
+    "BOTH",
+    "CLIENT",
+    "SERVER",
+    "UNKNOWN",
+    "Exposure",
+    "Placement",
+    "Profile",
+    "Project",
+    "ProjectFiles",
+]
