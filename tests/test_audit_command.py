@@ -15,7 +15,7 @@ def test_audit_clean_repository_exits_zero(repo: Path) -> None:
     run = run_cli(repo, "audit")
     assert run.code == 0
     assert "C1  PASS" in run.stdout
-    assert "C2  NOT CHECKED" in run.stdout
+    assert "C2  PASS" in run.stdout
     assert "C5  MANUAL" in run.stdout
 
 

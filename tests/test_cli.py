@@ -177,10 +177,14 @@ def test_rules_command_lists_all(tmp_path: Path) -> None:
     assert [line.split()[0] for line in run.stdout.splitlines()] == [
         "TTAI101",
         "TTAI102",
+        "TTAI201",
+        "TTAI202",
+        "TTAI203",
         "TTAI301",
         "TTAI302",
         "TTAI401",
         "TTAI402",
+        "TTAI501",
     ]
 
 

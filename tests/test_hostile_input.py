@@ -20,6 +20,7 @@ import string
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -655,17 +656,27 @@ def test_minified_bundle_bounded(tmp_path: Path) -> None:
     )
     repeats = 5 * 1024 * 1024 // len(statement) + 1
     head = statement * repeats
-    bundle = head + f'var k="{PAT}";' + statement * repeats
+    secret = f'var k="{PAT}";'
+    # The bundle reads a browser global and calls the API from the browser.
+    call = 'window.t=1;fetch("https://api.toughtongueai.com/api/public/sessions");'
+    bundle = head + secret + call + statement * repeats
     assert len(bundle) > 10 * 1024 * 1024
     write_files(tmp_path, {".gitignore": GITIGNORE, "bundle.min.js": bundle})
+    started = time.monotonic()
     run = run_cli(tmp_path, "check")
+    elapsed = time.monotonic() - started
     assert run.code == 1
     lines = run.stdout.splitlines()
     column = len(head) + len('var k="') + 1
     assert lines[0].startswith(f"bundle.min.js:1:{column}: TTAI101 [error]")
     excerpt = lines[1].removeprefix("    1 | ")
     assert len(excerpt) <= 210
-    assert len(lines) == 3
+    call_column = len(head) + len(secret) + len("window.t=1;") + 1
+    assert lines[2].startswith(f"bundle.min.js:1:{call_column}: TTAI201 [error]")
+    assert len(lines[3].removeprefix("    1 | ")) <= 210
+    assert len(lines) == 5
+    # NOTE: a generous bound for a loaded CI machine; the scan takes a few seconds.
+    assert elapsed < 120
     assert len(run.stdout.encode()) < 2048
     assert leaks(run.stdout, PAT) == []
 
@@ -913,9 +924,12 @@ def test_url_hosts_classified(tmp_path: Path) -> None:
     )
     write_files(tmp_path, {".gitignore": GITIGNORE, "client.py": python, "client.jsx": script})
     run = run_cli(tmp_path, "check", "--format", "json")
+    # `document` makes client.jsx browser code, so calls to the API host are TTAI201 too.
     assert findings(run) == [
+        ("TTAI201", "client.jsx", 5, 1),
         ("TTAI301", "client.jsx", 5, 8),
         ("TTAI301", "client.jsx", 6, 8),
+        ("TTAI201", "client.jsx", 7, 1),
         ("TTAI301", "client.jsx", 7, 8),
         ("TTAI301", "client.py", 6, 15),
         ("TTAI301", "client.py", 7, 15),

@@ -7,6 +7,7 @@ and contains text that a rule could report (see :func:`needs_parser`).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -17,11 +18,12 @@ from pathlib import Path
 from ttai_guard import filekinds
 from ttai_guard.analyzers import AnalysisError, AnalyzerSettings
 from ttai_guard.analyzers import text as text_analyzer
-from ttai_guard.decoding import decode, looks_binary
+from ttai_guard.decoding import declared_encoding, decode, looks_binary
 from ttai_guard.facts import Facts
 from ttai_guard.finding import Finding
 from ttai_guard.rules import FileContext, Hit
 from ttai_guard.rules.catalog import RULES
+from ttai_guard.rules.clientside import ClientFacts, summarize
 from ttai_guard.rules.secrets import check_credentials, check_tokens
 from ttai_guard.rules.transport import check_api_urls, check_request_urls
 from ttai_guard.snippets import Mask, locate, masks_for
@@ -89,6 +91,24 @@ _CODE_LANGUAGE = {
 
 #: Python files longer than this (in characters) are not parsed.
 MAX_PYTHON_PARSE = 1_000_000
+#: JavaScript, TypeScript and markup files longer than this (in characters)
+#: are read at the text level. Tree-sitter's tree plus the analyzer's Python
+#: objects take about 35 bytes per source byte (9 MB `typescript.js` 5.9:
+#: 340 MB peak RSS).
+# TODO: a cheaper level that still emits requests to API hosts (TTAI201 on a
+# 10 MB minified bundle is tested) would allow a limit near 2 MB, which keeps
+# a worker near 100 MB.
+MAX_SCRIPT_PARSE = 25_000_000
+
+# Every trigger of needs_parser, every token prefix (or piece of one), every
+# ToughTongue host name and the suppression marker `ttai-guard` contains one
+# of these, so a file whose lower-cased bytes contain none of them (and no
+# configured word) yields an empty report without being decoded.
+_BYTE_TRIGGERS = (b"live_", b"i_pat_", b"ttai", b"sk_l", b"tough")
+# The only code points whose lower case contains ASCII: U+0130 (to `i` plus a
+# combining dot) and the Kelvin sign U+212A (to `k`), in UTF-8.
+_LOWERS_TO_ASCII = (b"\xc4\xb0", b"\xe2\x84\xaa")
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 
 
 @dataclass(frozen=True)
@@ -118,6 +138,14 @@ class FileReport:
     kind: str = ""
     #: Lines with a ``ttai-guard: ignore`` marker that suppressed nothing.
     unused_ignores: list[int] = field(default_factory=list)
+    #: What the client-side rules need from a parsed module or ``.env*`` file,
+    #: without whole secrets (the report may be cached on disk).
+    client_facts: ClientFacts | None = None
+    #: SHA-256 of the bytes read, when the caller asked for it and the whole
+    #: file was read; the results cache keys reports by it.
+    digest: bytes = b""
+    #: (size, mtime_ns, inode, device) of the file as stat returned it before reading.
+    signature: tuple[int, int, int, int] | None = None
 
 
 def needs_parser(kind: str, lowered: str, settings: AnalyzerSettings) -> bool:
@@ -140,7 +168,7 @@ def needs_parser(kind: str, lowered: str, settings: AnalyzerSettings) -> bool:
     return any(word in lowered for word in _REQUEST_WORDS[language])
 
 
-def _read(path: Path, max_size: int, report: FileReport) -> bytes | None:
+def _read(path: Path, max_size: int, report: FileReport, digest: bool) -> bytes | None:
     """Read a regular file without following it into a device or a FIFO."""
     try:
         info = os.stat(path)
@@ -153,12 +181,13 @@ def _read(path: Path, max_size: int, report: FileReport) -> bytes | None:
     if not stat.S_ISREG(info.st_mode):
         report.skipped = "not a regular file"
         return None
+    report.signature = (info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev)
     if info.st_size > max_size:
         report.skipped = (
             f"larger than max-file-size ({info.st_size} > {max_size} bytes); "
             "searched for tokens only"
         )
-        _scan_large(path, report)
+        _scan_large(path, report, digest)
         return None
     try:
         with open(path, "rb") as handle:
@@ -196,14 +225,17 @@ class _LineCounter:
         self.counted_to = max(self.counted_to, offset)
 
 
-def _scan_large(path: Path, report: FileReport) -> None:
+def _scan_large(path: Path, report: FileReport, digest: bool) -> None:
     """Search a file too large to decode for tokens, chunk by chunk, in bounded memory."""
     counter = _LineCounter()
     previous = b""
     consumed = 0
+    hasher = hashlib.sha256() if digest else None
     try:
         with open(path, "rb") as handle:
             while chunk := handle.read(_CHUNK):
+                if hasher is not None:
+                    hasher.update(chunk)
                 data = previous + chunk
                 base = consumed - len(previous)
                 limit = len(data) if len(chunk) < _CHUNK else len(data) - _OVERLAP
@@ -222,6 +254,9 @@ def _scan_large(path: Path, report: FileReport) -> None:
                 previous = data[limit:]
     except OSError as error:
         report.error = f"cannot read: {error.strerror}"
+        return
+    if hasher is not None:
+        report.digest = hasher.digest()
 
 
 def analyze_text(kind: str, text: str, settings: AnalyzerSettings, suffix: str = "") -> Facts:
@@ -265,6 +300,8 @@ def analyze_text(kind: str, text: str, settings: AnalyzerSettings, suffix: str =
     return text_analyzer.analyze(text, settings)
 
 
+_SCRIPT_KINDS = frozenset((*filekinds.JS_DIALECTS, *filekinds.SCRIPT_BLOCK_KINDS))
+
 _KEY_VALUE_KINDS = {
     filekinds.JSON: "json",
     filekinds.YAML: "yaml",
@@ -286,6 +323,12 @@ def _facts_for(
         report.notes.append(
             f"read at the text level: larger than {MAX_PYTHON_PARSE} characters, "
             "the limit for parsing Python"
+        )
+        return text_analyzer.analyze(text, settings)
+    if kind in _SCRIPT_KINDS and len(text) > MAX_SCRIPT_PARSE:
+        report.notes.append(
+            f"read at the text level: larger than {MAX_SCRIPT_PARSE} characters, "
+            "the limit for parsing JavaScript, TypeScript and markup"
         )
         return text_analyzer.analyze(text, settings)
     try:
@@ -399,14 +442,54 @@ def _scan_name(job: FileJob, report: FileReport) -> None:
         )
 
 
-def scan_file(job: FileJob, settings: AnalyzerSettings, max_size: int) -> FileReport:
-    """Scan one file and return its findings, or why it was not scanned."""
+def _nothing_to_report(kind: str, data: bytes, settings: AnalyzerSettings) -> bool:
+    """Tell from the raw bytes that no rule can report anything in this file.
+
+    Exact for files that decode as UTF-8 (with or without a BOM): their
+    lower-cased text contains a trigger only if the lower-cased bytes do,
+    because only U+0130 and U+212A lower-case to ASCII. Other encodings and
+    undecodable files, whose scans add notes, return False.
+    """
+    if kind == filekinds.ENV or data.startswith(_WIDE_BOMS):
+        return False
+    words = [word.lower() for word in (*settings.api_hosts, *settings.token_names)]
+    if not all(word.isascii() for word in words):
+        return False
+    lowered = data.lower()
+    if any(trigger in lowered for trigger in _BYTE_TRIGGERS):
+        return False
+    if any(word.encode("ascii") in lowered for word in words):
+        return False
+    if kind in _CODE_LANGUAGE and (b"http://" in lowered or b"ws://" in lowered):
+        return False
+    if kind == filekinds.PYTHON and declared_encoding(data) not in (None, "utf-8"):
+        return False
+    if data.isascii():
+        return True
+    if any(sequence in data for sequence in _LOWERS_TO_ASCII):
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def scan_file(
+    job: FileJob, settings: AnalyzerSettings, max_size: int, digest: bool = False
+) -> FileReport:
+    """Scan one file and return its findings, or why it was not scanned.
+
+    With ``digest`` the report carries the SHA-256 of the file's bytes.
+    """
     report = FileReport(job.path)
-    data = _read(job.path, max_size, report)
+    data = _read(job.path, max_size, report, digest)
     if not report.vanished:
         _scan_name(job, report)
     if data is None:
         return report
+    if digest:
+        report.digest = hashlib.sha256(data).digest()
 
     kind = filekinds.kind_of(job.path, data[:128])
     report.kind = kind
@@ -417,8 +500,11 @@ def scan_file(job: FileJob, settings: AnalyzerSettings, max_size: int) -> FileRe
         report.skipped = "binary (scanned for tokens only)"
         _scan_bytes(job, data, report)
         return report
+    if _nothing_to_report(kind, data, settings):
+        return report
 
     decoded = decode(data, python=kind == filekinds.PYTHON)
+    del data
     text = decoded.text
     if decoded.note:
         report.notes.append(decoded.note)
@@ -448,4 +534,6 @@ def scan_file(job: FileJob, settings: AnalyzerSettings, max_size: int) -> FileRe
     used_markers: set[int] = set()
     report.findings.extend(_to_findings(context, facts, hits, used_markers))
     report.unused_ignores = [line for line in marker_lines(text) if line not in used_markers]
+    if not job.build and not decoded.degraded:
+        report.client_facts = summarize(kind, text, facts, settings)
     return report

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
@@ -17,7 +18,7 @@ from ttai_guard.analyzers import AnalyzerSettings
 from ttai_guard.baseline import BaselineError, apply_baseline, write_baseline
 from ttai_guard.config import Config, ConfigError, find_config, load_config
 from ttai_guard.discovery import DEFAULT_EXCLUDED_DIRS, DiscoveryError
-from ttai_guard.finding import LEVEL_RANK
+from ttai_guard.finding import LEVEL_RANK, Finding
 from ttai_guard.fixes import FileEdit, apply_edits, plan_gitignore_fixes
 from ttai_guard.outputfile import write_output_file
 from ttai_guard.progress import ProgressBar
@@ -29,6 +30,9 @@ from ttai_guard.tokens import redact_text
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
+if TYPE_CHECKING:
+    from ttai_guard.unsafe_fixes import UnsafeFixPlan
+
 DEFAULT_BASELINE = ".ttai-guard-baseline.json"
 FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
 
@@ -101,6 +105,11 @@ def _report_diagnostics(result: ScanResult, verbose: bool) -> None:
             _diagnostic(f"ttai-guard: skipped {display_path(item.path)}: {item.reason}")
         for path, note in result.notes:
             _diagnostic(f"ttai-guard: {display_path(path)}: {note}")
+        if result.cache is not None:
+            _diagnostic(
+                f"ttai-guard: results cache: {result.cache.hits} files unchanged, "
+                f"{result.cache.misses} scanned, {result.cache.stored} stored"
+            )
 
 
 def _diagnostic(line: str) -> None:
@@ -176,6 +185,10 @@ def _scan_options(
     no_respect_gitignore: bool = False,
     max_file_size: int | None = None,
     report_unused_ignores: bool = False,
+    staged: bool = False,
+    since: str | None = None,
+    history: bool = False,
+    use_cache: bool = True,
 ) -> ScanOptions:
     """Merge the command line over the configuration file."""
     excludes = config.exclude if config.exclude is not None else ()
@@ -193,15 +206,52 @@ def _scan_options(
         per_file_ignores=config.per_file_ignores,
         pattern_root=config.root,
         report_unused_ignores=report_unused_ignores,
+        client_paths=config.client_paths,
+        server_paths=config.server_paths,
+        public_env_prefixes=config.public_env_prefixes,
+        staged=staged,
+        since=since,
+        history=history,
+        use_cache=use_cache,
     )
 
 
-def _plan_fixes(result: ScanResult) -> list[FileEdit]:
+def _plan_fixes(
+    result: ScanResult, extra: Sequence[tuple[Finding, tuple[str, ...]]] = ()
+) -> list[FileEdit]:
+    """Plan the .gitignore edits for TTAI401, plus the ``extra`` entries other fixes need."""
     remaining = set(result.findings)
     fixes = [(finding, names) for finding, names in result.gitignore_fixes if finding in remaining]
-    edits, problems = plan_gitignore_fixes(fixes)
+    edits, problems = plan_gitignore_fixes([*fixes, *extra])
     result.notices.extend(problems)
+    if extra:
+        # The extra entries fix no finding of their own.
+        markers = {finding for finding, _ in extra}
+        edits = [
+            dataclasses.replace(edit, fixed=tuple(f for f in edit.fixed if f not in markers))
+            for edit in edits
+        ]
     return edits
+
+
+def _plan_unsafe_fixes(result: ScanResult, options: ScanOptions) -> UnsafeFixPlan:
+    from ttai_guard.unsafe_fixes import plan_unsafe_fixes
+
+    if options.staged:
+        raise click.UsageError(
+            "--unsafe-fixes rewrites the work tree, so it cannot be combined with --staged"
+        )
+    return plan_unsafe_fixes(result, options)
+
+
+def _report_unsafe_fixes(result: ScanResult, plan: UnsafeFixPlan) -> None:
+    """Drop the findings the rewrites fixed; print why others were left and what to rotate."""
+    fixed = set(plan.fixed)
+    result.findings = [finding for finding in result.findings if finding not in fixed]
+    for message in plan.messages:
+        _diagnostic(f"ttai-guard: {message}")
+    for reminder in plan.reminders:
+        _diagnostic(f"ttai-guard: {reminder}")
 
 
 def _apply_fixes(result: ScanResult, edits: list[FileEdit]) -> None:
@@ -334,6 +384,34 @@ def cli() -> None:
     help="Print the changes --fix would make as a unified diff, and change nothing.",
 )
 @click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    help=(
+        "With --fix or --diff, also move hardcoded tokens in server-side Python and JS/TS "
+        "into .env and read them from the environment."
+    ),
+)
+@click.option(
+    "--staged",
+    is_flag=True,
+    help="Scan the contents staged in the git index, not the working tree.",
+)
+@click.option(
+    "--since",
+    metavar="REV",
+    help="Report only findings on lines added or changed since the git revision REV.",
+)
+@click.option(
+    "--history",
+    is_flag=True,
+    help="Also search every reachable git commit for tokens no longer in the tree (TTAI501).",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Neither read nor write the results cache.",
+)
+@click.option(
     "--report-unused-ignores",
     is_flag=True,
     help="List `ttai-guard: ignore` markers that suppressed nothing, on stderr.",
@@ -378,6 +456,11 @@ def check(
     baseline_file: str | None,
     fix: bool,
     show_diff: bool,
+    unsafe_fixes: bool,
+    staged: bool,
+    since: str | None,
+    history: bool,
+    no_cache: bool,
     report_unused_ignores: bool,
     statistics: bool,
     quiet: bool,
@@ -398,6 +481,10 @@ def check(
         no_respect_gitignore=no_respect_gitignore,
         max_file_size=max_file_size,
         report_unused_ignores=report_unused_ignores,
+        staged=staged,
+        since=since,
+        history=history,
+        use_cache=not no_cache,
     )
     fail_on = fail_on or config.fail_on or "warning"
     bar = ProgressBar() if progress.wanted(sys.stderr, quiet) else None
@@ -411,16 +498,27 @@ def check(
     baseline = baseline_file or _configured_baseline(config)
     if baseline is not None:
         _apply_baseline(result, baseline, verbose)
+    if unsafe_fixes and not (show_diff or fix):
+        _diagnostic("ttai-guard: notice: --unsafe-fixes does nothing without --fix or --diff")
     if show_diff or fix:
-        edits = _plan_fixes(result)
+        unsafe = _plan_unsafe_fixes(result, options) if unsafe_fixes else None
+        edits = _plan_fixes(result, unsafe.gitignore_fixes if unsafe else [])
         if show_diff:
             _report_diagnostics(result, verbose)
+            if unsafe is not None:
+                for message in unsafe.messages:
+                    _diagnostic(f"ttai-guard: {message}")
+                edits += unsafe.edits
             for edit in edits:
-                click.echo(edit.diff(display_path(edit.path)), nl=False)
+                # The diff of a moved token shows it on both sides: redact it.
+                click.echo(redact_text(edit.diff(display_path(edit.path))), nl=False)
             if result.partial:
                 sys.exit(EXIT_ERROR)
             sys.exit(EXIT_FINDINGS if edits else EXIT_CLEAN)
         _apply_fixes(result, edits)
+        if unsafe is not None:
+            apply_edits(unsafe.edits)
+            _report_unsafe_fixes(result, unsafe)
     _report_diagnostics(result, verbose)
     _write_output(result, output_format, output, color, quiet, statistics)
     sys.exit(_exit_code(result, fail_on, exit_zero))
@@ -477,11 +575,14 @@ def audit(path: str, output_format: str, output: str | None, config_file: str | 
 
     _require_output_directory(output)
     config = _load_config(config_file, path)
-    options = _scan_options(config, (path,))
+    in_git = _inside_work_tree(path)
+    options = _scan_options(config, (path,), history=in_git)
     try:
         result = run_scan(options)
     except DiscoveryError as error:
         raise click.UsageError(str(error)) from None
+    if not in_git:
+        result.notices.append(f"TTAI501 was not checked: {path} is not inside a git work tree")
     enabled = frozenset(rule for rule in RULES if _rule_selected(rule, options))
     report = build_audit(result, Path(os.path.abspath(path)), enabled_rules=enabled)
     renderers = {"text": render_text, "markdown": render_markdown, "html": render_html}
@@ -495,6 +596,19 @@ def audit(path: str, output_format: str, output: str | None, config_file: str | 
     if result.partial:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if any(item.status == "fail" for item in report.items) else EXIT_CLEAN)
+
+
+def _inside_work_tree(path: str) -> bool:
+    """Tell whether ``path`` is inside a git work tree, so its history can be searched."""
+    from ttai_guard.gitrepo import GitError, find_work_tree
+
+    if not os.path.exists(path):
+        # The scan reports the missing path.
+        return False
+    try:
+        return find_work_tree(Path(os.path.abspath(path))) is not None
+    except GitError:
+        return False
 
 
 def _rule_selected(rule: str, options: ScanOptions) -> bool:

@@ -36,7 +36,7 @@ class Decoded:
     note: str = ""
 
 
-def _declared_encoding(data: bytes) -> str | None:
+def declared_encoding(data: bytes) -> str | None:
     """Return the PEP 263 encoding declared in the first two lines, if any."""
     for number, line in enumerate(data.split(b"\n", 2)[:2]):
         match = _CODING.match(line)
@@ -58,7 +58,7 @@ def decode(data: bytes, *, python: bool = False) -> Decoded:
         if data.startswith(bom):
             return _decode_as(data[len(bom) :], encoding)
     if python:
-        declared = _declared_encoding(data)
+        declared = declared_encoding(data)
         if declared and declared != "utf-8":
             return _decode_as(data, declared)
     return _decode_as(data, "utf-8")

@@ -14,6 +14,7 @@ from pathlib import Path
 from ttai_guard import filekinds
 from ttai_guard.analysis import FileJob, FileReport, scan_file
 from ttai_guard.analyzers import AnalyzerSettings
+from ttai_guard.cache import CacheStatistics, ResultsCache
 from ttai_guard.decoding import decode
 from ttai_guard.discovery import (
     DEFAULT_EXCLUDED_DIRS,
@@ -24,6 +25,7 @@ from ttai_guard.discovery import (
     discover,
 )
 from ttai_guard.finding import Finding
+from ttai_guard.projectpass import ProjectInput, run_project_pass
 from ttai_guard.rules.catalog import RULES
 from ttai_guard.rules.envfiles import (
     RepositoryHit,
@@ -58,6 +60,17 @@ class ScanOptions:
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Directory that exclude and per-file-ignores patterns are relative to.
     pattern_root: Path | None = None
+    #: Globs that override where code runs (client or server), and extra
+    #: environment variable prefixes that bundlers inline.
+    client_paths: tuple[str, ...] = ()
+    server_paths: tuple[str, ...] = ()
+    public_env_prefixes: tuple[str, ...] = ()
+    #: Git modes: scan the index, keep lines changed since a revision, walk history.
+    staged: bool = False
+    since: str | None = None
+    history: bool = False
+    #: Read and write the results cache.
+    use_cache: bool = True
 
 
 @dataclass
@@ -72,6 +85,8 @@ class ScanResult:
     files_scanned: int = 0
     #: For each TTAI401 finding, the .gitignore entries that would fix it.
     gitignore_fixes: list[tuple[Finding, tuple[str, ...]]] = field(default_factory=list)
+    #: Hits and misses of the results cache, when it was used.
+    cache: CacheStatistics | None = None
 
     @property
     def partial(self) -> bool:
@@ -127,8 +142,34 @@ def _worker_count(options: ScanOptions, file_count: int) -> int:
     return max(1, min(jobs, file_count))
 
 
-def _scan_all(jobs: list[FileJob], options: ScanOptions) -> Iterator[FileReport]:
-    work = partial(scan_file, settings=options.settings, max_size=options.max_file_size)
+def _scan_all(
+    jobs: list[FileJob], options: ScanOptions, result: ScanResult
+) -> Iterator[FileReport]:
+    """Yield one report per job, in job order, from the results cache or a fresh scan."""
+    cache = None
+    if options.use_cache:
+        cache = ResultsCache.open(options.settings, options.max_file_size, result.notices)
+    if cache is None:
+        yield from _scan_fresh(jobs, options, digest=False)
+        return
+    result.cache = cache.statistics
+    try:
+        cached = [cache.lookup(job) for job in jobs]
+        missing = [job for job, report in zip(jobs, cached, strict=True) if report is None]
+        fresh = _scan_fresh(missing, options, digest=True)
+        for job, report in zip(jobs, cached, strict=True):
+            if report is None:
+                report = next(fresh)
+                cache.add(job, report)
+            yield report
+    finally:
+        cache.close()
+
+
+def _scan_fresh(jobs: list[FileJob], options: ScanOptions, digest: bool) -> Iterator[FileReport]:
+    work = partial(
+        scan_file, settings=options.settings, max_size=options.max_file_size, digest=digest
+    )
     workers = _worker_count(options, len(jobs))
     if workers == 1:
         yield from map(work, jobs)
@@ -235,10 +276,25 @@ def collect(reports: Iterable[FileReport], options: ScanOptions, result: ScanRes
         result.notes.extend((report.path, note) for note in report.notes)
         if options.report_unused_ignores:
             result.notices.extend(
-                f"{os.path.relpath(report.path)}:{line}: unused suppression "
-                "(`ttai-guard: ignore` matched nothing)"
-                for line in report.unused_ignores
+                _unused_suppression(report.path, line) for line in report.unused_ignores
             )
+
+
+def _unused_suppression(path: Path, line: int) -> str:
+    return (
+        f"{os.path.relpath(path)}:{line}: unused suppression (`ttai-guard: ignore` matched nothing)"
+    )
+
+
+def _run_project_pass(
+    project_input: ProjectInput, options: ScanOptions, result: ScanResult
+) -> None:
+    """Add the client-side findings (TTAI201-203), which need every file's facts."""
+    found = run_project_pass(project_input, options, lambda rule: _rule_enabled(rule, options))
+    result.findings.extend(found.findings)
+    if options.report_unused_ignores and found.used_markers:
+        used = {_unused_suppression(path, line) for path, line in found.used_markers}
+        result.notices = [notice for notice in result.notices if notice not in used]
 
 
 #: Called with (files done, files in total) as the scan goes on.
@@ -252,7 +308,20 @@ def _counted(reports: Iterator[FileReport], total: int, progress: Progress) -> I
 
 
 def run_scan(options: ScanOptions, progress: Progress | None = None) -> ScanResult:
-    """Scan ``options.paths`` and return everything found, sorted."""
+    """Scan ``options.paths`` and return everything found, sorted.
+
+    The git modes (``staged``, ``since``, ``history``) run through
+    :mod:`ttai_guard.gitmodes`, which calls :func:`scan_tree` itself.
+    """
+    if options.staged or options.since is not None or options.history:
+        from ttai_guard.gitmodes import run_git_scan
+
+        return run_git_scan(options, progress)
+    return scan_tree(options, progress)
+
+
+def scan_tree(options: ScanOptions, progress: Progress | None = None) -> ScanResult:
+    """Scan the files under ``options.paths`` as they are on disk, ignoring the git modes."""
     discovery = discover(
         options.paths,
         DiscoveryOptions(
@@ -269,10 +338,12 @@ def run_scan(options: ScanOptions, progress: Progress | None = None) -> ScanResu
         notices=list(discovery.notices),
     )
     jobs = _jobs_for(discovery)
-    reports = _scan_all(jobs, options)
+    reports = _scan_all(jobs, options, result)
     if progress is not None:
         reports = _counted(reports, len(jobs), progress)
-    collect(reports, options, result)
+    project_input = ProjectInput()
+    collect(project_input.record(reports), options, result)
+    _run_project_pass(project_input, options, result)
     directories = [Path(os.path.abspath(p)) for p in options.paths if os.path.isdir(p)]
     if directories:
         _run_repository_rules(discovery, directories, options, result)

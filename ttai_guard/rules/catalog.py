@@ -141,6 +141,159 @@ another is not linked.
 - CWE-798: Use of Hard-coded Credentials
 """
 
+_TTAI201 = """\
+## What it does
+Reports a request to a ToughTongue API host (`api.toughtongueai.com`,
+`app.toughtongueai.com/api/...`, or a host added with `api-hosts`) made by
+code that runs on users' devices: browser bundles, React Native and Expo
+apps, Electron apps, browser extensions and inline `<script>` blocks. Requests
+made with `fetch`, `axios`, `ky`, `got`, `superagent`, `$.ajax`,
+`XMLHttpRequest`, `EventSource` and `WebSocket` count, and the URL is
+resolved through constants, template literals, concatenation and values
+imported from other files of the project.
+
+Where code runs is decided for the whole project: framework path conventions
+(`app/**/route.ts` and `pages/api/**` run on the server, `error.tsx` and
+`+page.svelte` in the browser), directives (`'use client'`), `server-only`
+imports, server-only parts of a file (`getServerSideProps`, a Remix
+`loader`, Astro frontmatter), and the import graph: a helper imported by
+client code is client code. The message names the reason, such as the chain
+of imports that brings the module into the client bundle.
+
+Requests to the app's own routes (`/api/...`) and ToughTongue URLs meant for
+browsers (embeds, widget scripts, documentation) are not reported.
+
+## Why is this bad?
+A request from the browser must carry the token, so every visitor can read it
+in the bundle or in the network panel and call the API as you. The
+authentication guide requires API calls to go through your backend.
+
+## Example
+```tsx
+"use client";
+
+export function Start() {
+  return <button onClick={() => fetch("https://api.toughtongueai.com/api/public/sessions")} />;
+}
+```
+
+## Use instead
+```tsx
+"use client";
+
+export function Start() {
+  return <button onClick={() => fetch("/api/sessions", { method: "POST" })} />;
+}
+```
+The route handler `app/api/sessions/route.ts` calls the ToughTongue API with
+the token from `process.env`.
+
+## Known problems
+A URL built at run time (read from a response, assembled in a loop) is not
+resolved. Values imported from other files are followed one import deep, and
+only through relative specifiers. A file whose placement is unknown (no
+convention, directive, browser global or client importer) is not reported.
+
+## References
+- CWE-522: Insufficiently Protected Credentials
+- https://nextjs.org/docs/app/api-reference/directives/use-client
+- https://svelte.dev/docs/kit/server-only-modules
+"""
+
+_TTAI202 = """\
+## What it does
+Reports a ToughTongue token placed where a bundler writes it into client
+code:
+
+- a `.env*` binding whose name has a public prefix (`NEXT_PUBLIC_`, `VITE_`
+  or a configured `envPrefix`, `REACT_APP_`, `EXPO_PUBLIC_`, `PUBLIC_`,
+  `NUXT_PUBLIC_`, `GATSBY_`, `VUE_APP_`, `STORYBOOK_`, or a prefix from
+  `public-env-prefixes`) and whose name marks a ToughTongue token
+  (`NEXT_PUBLIC_TTAI_TOKEN`) or whose value is a token. Ignored and
+  untracked `.env*` files count, because the bundler reads them anyway;
+- each read of such a variable in code that is not server-only
+  (`process.env.NEXT_PUBLIC_TTAI_TOKEN`, `import.meta.env.VITE_TTAI_KEY`,
+  `$env/static/public`, Nuxt's `useRuntimeConfig().public`);
+- configuration that inlines a token variable whatever its name: keys under
+  `env` in `next.config.*`, Vite `define`, webpack `DefinePlugin` and
+  `EnvironmentPlugin`, Nuxt `runtimeConfig.public`, Astro `envField` with
+  `context: "client"`.
+
+## Why is this bad?
+Bundlers replace public variables with their values at build time, so the
+token ends up as a string in the JavaScript every visitor downloads.
+
+## Example
+```shell
+# .env.local
+NEXT_PUBLIC_TTAI_TOKEN=<token>
+```
+
+## Use instead
+```shell
+# .env.local
+TTAI_TOKEN=<token>
+```
+Read `process.env.TTAI_TOKEN` in a route handler or server action and call
+the API from there. Rotate a token that was built into a deployed bundle.
+
+## Known problems
+A variable is recognised as a token by its name (`TTAI`, `TOUGHTONGUE` and a
+credential word) or by a token value in a scanned `.env*` file, so a neutral
+name whose value lives only in the deployment's settings is not reported.
+
+## References
+- CWE-522: Insufficiently Protected Credentials
+- https://nextjs.org/docs/app/guides/environment-variables
+- https://nextjs.org/docs/app/api-reference/next-config-js/env
+- https://vite.dev/guide/env-and-mode
+"""
+
+_TTAI203 = """\
+## What it does
+Reports client code that reads a token variable without a public prefix
+(`process.env.TTAI_TOKEN` in a `'use client'` component, in a Vite `src/`
+module or in a pages router page outside `getServerSideProps`).
+
+The level depends on the bundler. Next.js, Vite, Create React App, SvelteKit
+and Expo leave such a variable empty in the browser: the request cannot
+authenticate, which is a bug rather than a leak, so the finding is a `note`.
+Bundlers that inline every variable the code reads (Parcel, a custom
+`DefinePlugin`) write the token into the bundle, so the finding is an
+`error`. A read by a computed name in client code (`process.env[name]`) is a
+`note`.
+
+## Why is this bad?
+The code expects the token in the browser. Either it is empty there and the
+feature is broken, or the bundler writes it into the JavaScript every visitor
+downloads. In both cases the call belongs on the server.
+
+## Example
+```tsx
+"use client";
+
+const token = process.env.TTAI_TOKEN;
+```
+
+## Use instead
+```ts
+// app/api/sessions/route.ts
+export async function POST() {
+  const token = process.env.TTAI_TOKEN;
+  // call the ToughTongue API with the token here
+}
+```
+
+## Known problems
+Reads through an alias of the environment object (`const env = process.env;
+env.TTAI_TOKEN`) are not found.
+
+## References
+- CWE-522: Insufficiently Protected Credentials
+- https://nextjs.org/docs/app/guides/environment-variables
+- https://parceljs.org/features/node-emulation/
+"""
+
 _TTAI301 = """\
 ## What it does
 Reports an `http://` (or `ws://`) URL to any `toughtongueai.com` host in code,
@@ -294,6 +447,58 @@ A file that contains only comments or empty values is not reported.
 - CWE-538: Insertion of Sensitive Information into Externally-Accessible File or Directory
 """
 
+_TTAI501 = """\
+## What it does
+With `--history` (and in `ttai-guard audit`): reports a token that some
+commit reachable from any ref (branches, tags, remote-tracking branches,
+the stash) contains but the tree no longer does. Every blob is read once from
+git's object database; nothing is checked out. Binary blobs are searched as
+bytes, and blobs over `max-file-size` chunk by chunk.
+
+Each token is reported once, at the commit that introduced it: the oldest
+commit, by committer date, whose change adds a file containing it. The finding
+names that commit's short id and date, and points at the file, line and
+column in that commit. The file may no longer exist.
+
+A token that a scanned file still contains is reported by TTAI101 instead,
+or not at all when that file suppresses it. A copy in an untracked `.env`
+file that git ignores does not count: the committed copy is still in the
+history. Files that the `exclude` setting leaves out are not searched in the
+history either. With `--since REV`, tokens introduced in REV or its ancestors
+are left out.
+
+## Why is this bad?
+Removing a token in a later commit does not remove it from the repository:
+every clone, fork and backup holds the old commits. The authentication guide
+asks for tokens to be rotated; a committed token must be revoked now.
+
+## Example
+```console
+$ git log --oneline -- app.py
+5e1d2c4 Read the token from the environment
+1a2b3c4 Add the ToughTongue client   # app.py: TOKEN = "ttai_pat_<32 random characters>"
+```
+
+## Use instead
+```console
+# revoke the token in the developer portal, create a new one, and keep it in .env
+$ echo 'TTAI_TOKEN=<new token>' >> .env
+```
+Rewriting history (`git filter-repo`) does not make the old token safe again,
+because existing clones keep it.
+
+## Known problems
+A token split across string literals is not found in history, because blobs
+are searched as plain text. In a shallow clone, history older than the
+fetched commits is not searched, and a token from it is dated to the oldest
+fetched commit. Objects that only a reflog or a dangling commit still holds
+are not searched.
+
+## References
+- CWE-798: Use of Hard-coded Credentials
+- CWE-540: Inclusion of Sensitive Information in Source Code
+"""
+
 RULES: dict[str, Rule] = {
     rule.id: rule
     for rule in (
@@ -314,6 +519,33 @@ RULES: dict[str, Rule] = {
             "A literal is used as the ToughTongue API credential.",
             _TTAI102,
             "7.0",
+        ),
+        Rule(
+            "TTAI201",
+            "client-side-api-call",
+            "error",
+            "C2",
+            "Client code sends a request to the ToughTongue API.",
+            _TTAI201,
+            "8.5",
+        ),
+        Rule(
+            "TTAI202",
+            "public-env-token",
+            "error",
+            "C2",
+            "A ToughTongue token is in a variable that bundlers inline into client code.",
+            _TTAI202,
+            "9.0",
+        ),
+        Rule(
+            "TTAI203",
+            "token-env-in-client",
+            "note",
+            "C2",
+            "Client code reads a ToughTongue token variable that is not public.",
+            _TTAI203,
+            "5.0",
         ),
         Rule(
             "TTAI301",
@@ -350,6 +582,15 @@ RULES: dict[str, Rule] = {
             "A `.env` file that contains values is tracked by git.",
             _TTAI402,
             "8.0",
+        ),
+        Rule(
+            "TTAI501",
+            "token-in-history",
+            "error",
+            "C4",
+            "A token that git history keeps is no longer in the tree.",
+            _TTAI501,
+            "8.5",
         ),
     )
 }

@@ -1,0 +1,299 @@
+"""The results cache, through the real command line and real files."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import PAT, REPOSITORY_ROOT, SK, Run, run_cli, write_files
+
+from ttai_guard import cache
+from ttai_guard.analysis import FileJob, FileReport
+from ttai_guard.analyzers import AnalyzerSettings
+from ttai_guard.tokens import find_token_bytes
+
+_STATISTICS = re.compile(r"results cache: (\d+) files unchanged, (\d+) scanned, (\d+) stored")
+
+PLAIN_FILES = {
+    "app/main.py": "import os\n\nprint(os.environ.get('HOME'))\n",
+    "app/util.js": "export const add = (a, b) => a + b;\n",
+    "docs/guide.md": "# Guide\n\nNothing secret here.\n",
+    "config/settings.toml": "[server]\nport = 8080\n",
+}
+SECRET_FILES = {
+    "src/client.py": f'TTAI_TOKEN = "{PAT}"\n',
+    "src/api.js": (
+        f'const key = "{SK}";\n'
+        'fetch("http://api.toughtongueai.com/v1/sessions", { headers: { key } });\n'
+    ),
+    "src/notes.txt": f"token: {PAT}\n",
+    "src/settings.py": 'toughtongue_password = "hunter2-correct-horse"\n',
+}
+
+
+def _check(root: Path, cache_dir: Path, *args: str) -> Run:
+    return run_cli(
+        root,
+        "check",
+        "--format",
+        "json",
+        "--exit-zero",
+        "-v",
+        *args,
+        ".",
+        env={"TTAI_GUARD_CACHE_DIR": str(cache_dir)},
+    )
+
+
+def _statistics(run: Run) -> tuple[int, int, int]:
+    match = _STATISTICS.search(run.stderr)
+    assert match is not None, run.stderr
+    return int(match[1]), int(match[2]), int(match[3])
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    root = tmp_path / "tree"
+    write_files(root, PLAIN_FILES)
+    # The cache does not record the stat signature of a file modified in the
+    # last two seconds, so the files are dated back.
+    _age(root)
+    return root
+
+
+def _age(root: Path) -> None:
+    past = os.stat(root).st_mtime - 60
+    for path in root.rglob("*"):
+        os.utime(path, (past, past))
+
+
+def test_rerun_hits_every_file(tree: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    first = _check(tree, cache_dir)
+    second = _check(tree, cache_dir)
+    assert _statistics(first) == (0, 4, 4)
+    assert _statistics(second) == (4, 0, 0)
+    assert second.json() == first.json()
+
+
+def test_changed_file_rescanned(tree: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    _check(tree, cache_dir)
+    write_files(tree, {"app/util.js": f'export const key = "{SK}";\n'})
+    _age(tree)
+    second = _check(tree, cache_dir)
+    assert _statistics(second) == (3, 1, 0)
+    assert second.findings() == [("TTAI101", "app/util.js", 1, 21)]
+
+
+def test_recent_file_not_trusted(tree: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    write_files(tree, {"app/new.py": "x = 1\n"})
+    _check(tree, cache_dir)
+    second = _check(tree, cache_dir)
+    # The report is stored, but a file modified in the last two seconds is
+    # read again, because its stat signature may not change with its content.
+    assert _statistics(second) == (4, 1, 1)
+
+
+def test_configuration_invalidates(tree: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    _check(tree, cache_dir)
+    write_files(tree, {"ttai-guard.toml": 'api-hosts = ["proxy.example.com"]\n'})
+    _age(tree)
+    second = _check(tree, cache_dir)
+    assert _statistics(second) == (0, 5, 5)
+
+
+def test_max_file_size_invalidates(tree: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    _check(tree, cache_dir)
+    second = _check(tree, cache_dir, "--max-file-size", "4096")
+    assert _statistics(second) == (0, 4, 4)
+
+
+def test_version_changes_key() -> None:
+    settings = AnalyzerSettings()
+    first = cache.configuration_key(settings, 1000, version="0.1.0")
+    second = cache.configuration_key(settings, 1000, version="0.2.0")
+    assert first != second
+
+
+def test_settings_change_key() -> None:
+    first = cache.configuration_key(AnalyzerSettings(), 1000)
+    second = cache.configuration_key(AnalyzerSettings(token_names=("MY_KEY",)), 1000)
+    assert first != second
+
+
+def test_no_cache_writes_nothing(tree: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    run = _check(tree, cache_dir, "--no-cache")
+    assert run.code == 0
+    assert _STATISTICS.search(run.stderr) is None
+    assert not cache_dir.exists()
+
+
+def test_no_cache_reads_nothing(tree: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    _check(tree, cache_dir)
+    database = cache_dir / cache.DATABASE_NAME
+    before = database.stat().st_mtime_ns
+    run = _check(tree, cache_dir, "--no-cache")
+    assert _STATISTICS.search(run.stderr) is None
+    assert database.stat().st_mtime_ns == before
+
+
+def test_corrupt_database_notice(tree: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir(mode=0o700)
+    (cache_dir / cache.DATABASE_NAME).write_bytes(b"this is not an SQLite database" * 100)
+    write_files(tree, {"src/client.py": f'TTAI_TOKEN = "{PAT}"\n'})
+    run = _check(tree, cache_dir)
+    assert run.code == 0
+    assert "ttai-guard: notice: results cache at" in run.stderr
+    assert "scanning without it" in run.stderr
+    assert run.findings() == [("TTAI101", "src/client.py", 1, 15)]
+
+
+def test_corrupt_pages_notice(tree: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    _check(tree, cache_dir)
+    database = cache_dir / cache.DATABASE_NAME
+    data = bytearray(database.read_bytes())
+    # Keep the header page, overwrite the pages holding tables and indexes.
+    data[4096:] = b"\xff" * (len(data) - 4096)
+    database.write_bytes(bytes(data))
+    for suffix in ("-wal", "-shm"):
+        Path(str(database) + suffix).unlink(missing_ok=True)
+    run = _check(tree, cache_dir)
+    assert run.code == 0
+    assert "ttai-guard: notice: results cache at" in run.stderr
+    assert run.json()["summary"]["files_scanned"] == 4
+
+
+def test_shared_directory_not_used(tree: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    cache_dir.chmod(0o777)
+    run = _check(tree, cache_dir)
+    assert "is writable by other users" in run.stderr
+    assert not (cache_dir / cache.DATABASE_NAME).exists()
+
+
+def test_concurrent_runs_succeed(tree: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    many = {f"pkg/module_{number}.py": f"VALUE_{number} = {number}\n" for number in range(80)}
+    write_files(tree, many)
+    _age(tree)
+    command = [sys.executable, "-m", "ttai_guard", "check", "--format", "json", "-v", "."]
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPOSITORY_ROOT),
+        "TTAI_GUARD_CACHE_DIR": str(cache_dir),
+    }
+    processes = [
+        subprocess.Popen(
+            command, cwd=tree, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    outputs = [process.communicate(timeout=300) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0]
+    assert outputs[0][0] == outputs[1][0]
+    assert "notice: results cache" not in outputs[0][1]
+    assert "notice: results cache" not in outputs[1][1]
+    third = _check(tree, cache_dir)
+    assert _statistics(third) == (84, 0, 0)
+
+
+def test_cache_holds_no_token(tree: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    write_files(tree, SECRET_FILES)
+    _age(tree)
+    first = _check(tree, cache_dir)
+    second = _check(tree, cache_dir)
+    assert len(first.json()["findings"]) == 5
+    assert second.json() == first.json()
+    for path in cache_dir.iterdir():
+        assert list(find_token_bytes(path.read_bytes())) == [], path.name
+        assert b"hunter2-correct-horse" not in path.read_bytes()
+
+
+def test_reports_with_secrets_not_stored(tree: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    write_files(tree, SECRET_FILES)
+    _age(tree)
+    _check(tree, cache_dir)
+    second = _check(tree, cache_dir)
+    # The four files whose findings carry a token or a credential are
+    # scanned on every run.
+    assert _statistics(second) == (4, 4, 0)
+
+
+def test_stored_fields_hold_no_token(tmp_path: Path) -> None:
+    report = FileReport(tmp_path / "a.py", digest=b"\0" * 32, signature=(1, 2, 3, 4))
+    report.notes.append(f"read at the text level near {PAT}")
+    assert cache.storable(report)
+    assert cache._pickled(report) is None
+
+
+def test_database_rows_decode(tree: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    _check(tree, cache_dir)
+    connection = sqlite3.connect(cache_dir / cache.DATABASE_NAME)
+    rows = connection.execute("SELECT path FROM signatures ORDER BY path").fetchall()
+    connection.close()
+    assert [Path(os.fsdecode(row[0])).relative_to(tree).as_posix() for row in rows] == sorted(
+        PLAIN_FILES
+    )
+
+
+def test_cache_directory_override(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("TTAI_GUARD_CACHE_DIR", str(tmp_path / "x"))
+    assert cache.cache_directory() == tmp_path / "x"
+
+
+def test_cache_directory_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("TTAI_GUARD_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache.cache_directory() == tmp_path / "ttai-guard"
+
+
+def test_cache_directory_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("TTAI_GUARD_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert cache.cache_directory() == tmp_path / ".cache" / "ttai-guard"
+
+
+def test_eviction_bounds_entries(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("TTAI_GUARD_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 3)
+    files = {f"f{number}.txt": f"line {number}\n" for number in range(5)}
+    write_files(tmp_path / "tree", files)
+    _age(tmp_path / "tree")
+    notices: list[str] = []
+    opened = cache.ResultsCache.open(AnalyzerSettings(), 1000, notices)
+    assert opened is not None
+    for name in files:
+        path = tmp_path / "tree" / name
+        info = path.stat()
+        report = FileReport(
+            path,
+            digest=name.encode().ljust(32, b"\0"),
+            signature=(info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev),
+        )
+        opened.add(FileJob(path), report)
+    opened.close()
+    connection = sqlite3.connect(tmp_path / "cache" / cache.DATABASE_NAME)
+    (count,) = connection.execute("SELECT count(*) FROM reports").fetchone()
+    (signatures,) = connection.execute("SELECT count(*) FROM signatures").fetchone()
+    connection.close()
+    assert count == 3
+    assert signatures == 3
+    assert notices == []

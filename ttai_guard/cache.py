@@ -1,0 +1,333 @@
+"""The results cache: per-file reports kept between runs.
+
+A report is stored under (configuration, path, SHA-256 of the file's bytes),
+where the configuration is a hash of the tool version, the package's own
+source files (so an edited checkout never reuses old results), the analyzer
+settings, ``max-file-size`` and the job's build and ``secrets_belong_here``
+flags. A second table maps a path to the stat signature (size, mtime_ns,
+inode, device) it had when its digest was taken, so an unchanged re-run
+stats files but reads none.
+
+Storage is one SQLite database in write-ahead-log mode under the user cache
+directory (``TTAI_GUARD_CACHE_DIR``, else ``$XDG_CACHE_HOME/ttai-guard``, else
+``~/.cache/ttai-guard``). SQLite serializes concurrent writers itself, and a
+run that cannot get the write lock within the busy timeout skips its write
+with a notice. Reports are stored as pickles, so the directory must belong to
+the current user and be writable by no one else; otherwise it is not used.
+
+No stored report contains a whole secret: a report whose findings carry a
+token or credential as their identity (TTAI101, TTAI102) is not stored, and
+every pickle is searched for token-shaped bytes before it is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sqlite3
+import stat
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ttai_guard import __version__
+from ttai_guard.analysis import FileJob, FileReport
+from ttai_guard.analyzers import AnalyzerSettings
+from ttai_guard.tokens import find_token_bytes
+
+# Paths are stored as the bytes the file system uses (os.fsencode), because a
+# name that is not valid UTF-8 has no SQLite text form.
+DATABASE_NAME = "results-v1.sqlite3"
+#: Stored reports beyond this count are evicted, least recently used first.
+MAX_ENTRIES = 200_000
+# A file modified within this many nanoseconds of its stat may change again
+# within the file system's timestamp granularity without changing its
+# signature, so its stat signature is not recorded (git calls this "racy").
+_RACY_NS = 2_000_000_000
+_BUSY_TIMEOUT_S = 5.0
+# Rules whose finding identity is the secret itself.
+_SECRET_IDENTITY_RULES = frozenset({"TTAI101", "TTAI102"})
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS signatures (
+    path BLOB PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    device INTEGER NOT NULL,
+    digest BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS reports (
+    configuration BLOB NOT NULL,
+    path BLOB NOT NULL,
+    digest BLOB NOT NULL,
+    report BLOB NOT NULL,
+    used_at INTEGER NOT NULL,
+    PRIMARY KEY (configuration, path, digest)
+);
+CREATE INDEX IF NOT EXISTS reports_used_at ON reports (used_at);
+"""
+
+
+def cache_directory() -> Path:
+    """Return the directory the cache lives in (it may not exist yet)."""
+    override = os.environ.get("TTAI_GUARD_CACHE_DIR")
+    if override:
+        return Path(override)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "ttai-guard"
+    return Path.home() / ".cache" / "ttai-guard"
+
+
+def _code_signature() -> bytes:
+    """Hash the names, sizes and modification times of the package's source files."""
+    package = Path(__file__).resolve().parent
+    hasher = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        hasher.update(f"{path.relative_to(package)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return hasher.digest()
+
+
+def configuration_key(
+    settings: AnalyzerSettings, max_size: int, version: str = __version__
+) -> bytes:
+    """Hash everything besides a file's bytes and path that changes its report."""
+    material = repr(
+        (
+            version,
+            _code_signature().hex(),
+            settings.api_hosts,
+            settings.token_names,
+            settings.imported_values,
+            max_size,
+        )
+    )
+    return hashlib.sha256(material.encode("utf-8", "surrogatepass")).digest()
+
+
+def _job_key(configuration: bytes, job: FileJob) -> bytes:
+    flags = bytes((job.build, job.secrets_belong_here))
+    return hashlib.sha256(configuration + flags).digest()
+
+
+def _signature(info: os.stat_result) -> tuple[int, int, int, int]:
+    return (info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev)
+
+
+def storable(report: FileReport) -> bool:
+    """Tell whether a report may be written to disk: complete and free of secrets."""
+    if report.vanished or report.error or not report.digest or report.signature is None:
+        return False
+    return not any(
+        finding.rule in _SECRET_IDENTITY_RULES and finding.identity for finding in report.findings
+    )
+
+
+def _pickled(report: FileReport) -> bytes | None:
+    stored = FileReport(
+        path=report.path,
+        findings=report.findings,
+        skipped=report.skipped,
+        notes=report.notes,
+        kind=report.kind,
+        unused_ignores=report.unused_ignores,
+        client_facts=report.client_facts,
+    )
+    blob = pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
+    # A last guard: a token anywhere in the pickle (a message, a snippet, a
+    # client fact) keeps the whole report off the disk.
+    if next(iter(find_token_bytes(blob)), None) is not None:
+        return None
+    return blob
+
+
+@dataclass
+class CacheStatistics:
+    """Counts for one run, printed by ``--verbose``."""
+
+    hits: int = 0
+    misses: int = 0
+    stored: int = 0
+    #: Reports not written because they hold a secret or were incomplete.
+    not_storable: int = 0
+
+
+@dataclass
+class ResultsCache:
+    """An open cache database for one scan configuration."""
+
+    connection: sqlite3.Connection
+    configuration: bytes
+    location: Path
+    notices: list[str]
+    statistics: CacheStatistics = field(default_factory=CacheStatistics)
+    _pending: list[FileReport] = field(default_factory=list)
+    _pending_jobs: list[FileJob] = field(default_factory=list)
+    _used: list[tuple[bytes, bytes, bytes]] = field(default_factory=list)
+    _broken: bool = False
+
+    @classmethod
+    def open(
+        cls, settings: AnalyzerSettings, max_size: int, notices: list[str]
+    ) -> ResultsCache | None:
+        """Open (creating if needed) the cache; on failure add a notice and return None."""
+        directory = cache_directory()
+        location = directory / DATABASE_NAME
+        try:
+            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            problem = _unsafe_directory(directory)
+            if problem:
+                notices.append(f"results cache not used: {directory} {problem}")
+                return None
+            connection = sqlite3.connect(
+                location, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
+            try:
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute("PRAGMA synchronous=NORMAL")
+                connection.executescript(_SCHEMA)
+            except sqlite3.Error:
+                connection.close()
+                raise
+        except (OSError, sqlite3.Error) as error:
+            notices.append(
+                f"results cache at {location} is unreadable ({error}); scanning without it. "
+                "Delete the file to rebuild the cache."
+            )
+            return None
+        configuration = configuration_key(settings, max_size)
+        return cls(connection, configuration, location, notices)
+
+    def lookup(self, job: FileJob) -> FileReport | None:
+        """Return the stored report for ``job`` if the file is unchanged since it was stored."""
+        try:
+            info = os.stat(job.path)
+        except OSError:
+            self.statistics.misses += 1
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            self.statistics.misses += 1
+            return None
+        if self._broken:
+            self.statistics.misses += 1
+            return None
+        path = os.fsencode(job.path)
+        configuration = _job_key(self.configuration, job)
+        try:
+            row = self.connection.execute(
+                "SELECT s.size, s.mtime_ns, s.inode, s.device, s.digest, r.report "
+                "FROM signatures s JOIN reports r "
+                "ON r.path = s.path AND r.digest = s.digest AND r.configuration = ? "
+                "WHERE s.path = ?",
+                (configuration, path),
+            ).fetchone()
+        except sqlite3.Error as error:
+            self._fail("read", error)
+            self._broken = True
+            self.statistics.misses += 1
+            return None
+        if row is None or tuple(row[:4]) != _signature(info):
+            self.statistics.misses += 1
+            return None
+        try:
+            report = pickle.loads(row[5])
+        except Exception:
+            # A pickle from an older layout of FileReport: scan the file again.
+            self.statistics.misses += 1
+            return None
+        if not isinstance(report, FileReport):
+            self.statistics.misses += 1
+            return None
+        report.path = job.path
+        self._used.append((configuration, path, row[4]))
+        self.statistics.hits += 1
+        return report
+
+    def add(self, job: FileJob, report: FileReport) -> None:
+        """Queue a fresh report for writing when the run closes the cache."""
+        if storable(report):
+            self._pending_jobs.append(job)
+            self._pending.append(report)
+        elif report.digest:
+            self.statistics.not_storable += 1
+
+    def close(self) -> None:
+        """Write the queued reports in one transaction, evict old entries, close."""
+        now = time.time_ns()
+        try:
+            if not self._broken:
+                self._write(now)
+        except sqlite3.Error as error:
+            self._fail("write", error)
+        finally:
+            self.connection.close()
+
+    def _write(self, now: int) -> None:
+        signatures = []
+        reports = []
+        for job, report in zip(self._pending_jobs, self._pending, strict=True):
+            blob = _pickled(report)
+            if blob is None or report.signature is None:
+                self.statistics.not_storable += 1
+                continue
+            path = os.fsencode(job.path)
+            reports.append((_job_key(self.configuration, job), path, report.digest, blob, now))
+            if now - report.signature[1] > _RACY_NS:
+                signatures.append((path, *report.signature, report.digest))
+        if not reports and not self._used:
+            return
+        cursor = self.connection.cursor()
+        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            cursor.executemany(
+                "INSERT OR REPLACE INTO signatures VALUES (?, ?, ?, ?, ?, ?)", signatures
+            )
+            cursor.executemany("INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?)", reports)
+            cursor.executemany(
+                "UPDATE reports SET used_at = ? "
+                "WHERE configuration = ? AND path = ? AND digest = ?",
+                ((now, *key) for key in self._used),
+            )
+            _evict(cursor)
+            cursor.execute("COMMIT")
+        except BaseException:
+            cursor.execute("ROLLBACK")
+            raise
+        self.statistics.stored += len(reports)
+
+    def _fail(self, action: str, error: sqlite3.Error) -> None:
+        message = f"results cache at {self.location}: {action} failed ({error}); results not cached"
+        if message not in self.notices:
+            self.notices.append(message)
+
+
+def _evict(cursor: sqlite3.Cursor) -> None:
+    (count,) = cursor.execute("SELECT count(*) FROM reports").fetchone()
+    if count <= MAX_ENTRIES:
+        return
+    cursor.execute(
+        "DELETE FROM reports WHERE rowid IN (SELECT rowid FROM reports ORDER BY used_at LIMIT ?)",
+        (count - MAX_ENTRIES,),
+    )
+    cursor.execute(
+        "DELETE FROM signatures WHERE NOT EXISTS "
+        "(SELECT 1 FROM reports r WHERE r.path = signatures.path)"
+    )
+
+
+def _unsafe_directory(directory: Path) -> str:
+    """Return why a cache directory must not be trusted with pickles, or ''."""
+    info = os.stat(directory)
+    if not stat.S_ISDIR(info.st_mode):
+        return "is not a directory"
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        return "belongs to another user"
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return "is writable by other users"
+    return ""
