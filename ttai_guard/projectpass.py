@@ -52,21 +52,6 @@ if TYPE_CHECKING:
 
 CLIENT_RULES = ("TTAI201", "TTAI202", "TTAI203")
 
-# Suffixes tried, in this order, when an import specifier names a file
-# without its extension or a directory with an index file.
-_RESOLVE_SUFFIXES = (
-    ".ts",
-    ".tsx",
-    ".js",
-    ".jsx",
-    ".mjs",
-    ".cjs",
-    ".mts",
-    ".cts",
-    ".vue",
-    ".svelte",
-)
-
 
 @dataclass
 class ProjectInput:
@@ -205,16 +190,18 @@ class _Pass:
         This is the default of :attr:`resolver`, for projects that offer no
         resolver of their own. Path aliases (`@/lib`, `$lib`) are not resolved.
         """
+        from ttai_guard.clientside.resolve import EXTENSIONS
+
         if not specifier.startswith("."):
             return None
         base = Path(os.path.normpath(importer.parent / specifier))
         known = self._known_paths()
-        candidates = [base, *(base.with_name(base.name + s) for s in _RESOLVE_SUFFIXES)]
-        candidates.extend(base / f"index{suffix}" for suffix in _RESOLVE_SUFFIXES)
+        candidates = [base, *(base.with_name(base.name + s) for s in EXTENSIONS)]
+        candidates.extend(base / f"index{suffix}" for suffix in EXTENSIONS)
         # TypeScript projects import `./config.js` for the file `config.ts`.
         if base.suffix in (".js", ".mjs", ".cjs", ".jsx"):
             stem = base.with_suffix("")
-            candidates.extend(stem.with_name(stem.name + s) for s in _RESOLVE_SUFFIXES)
+            candidates.extend(stem.with_name(stem.name + s) for s in EXTENSIONS)
         return next((candidate for candidate in candidates if candidate in known), None)
 
     def _known_paths(self) -> set[Path]:

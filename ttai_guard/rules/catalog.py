@@ -190,9 +190,10 @@ the token from `process.env`.
 
 ## Known problems
 A URL built at run time (read from a response, assembled in a loop) is not
-resolved. Values imported from other files are followed one import deep, and
-only through relative specifiers. A file whose placement is unknown (no
-convention, directive, browser global or client importer) is not reported.
+resolved. Values imported from other files are followed one import deep (a
+constant re-exported through a second file is not). A file whose placement is
+unknown (no convention, directive, browser global or client importer) is not
+reported.
 
 ## References
 - CWE-522: Insufficiently Protected Credentials
