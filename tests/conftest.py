@@ -140,3 +140,12 @@ def sarif_schema() -> dict:
             pytest.fail(f"SARIF schema not found at {SCHEMA_PATH}")
         pytest.skip(f"SARIF schema not found at {SCHEMA_PATH}; set SARIF_SCHEMA to a copy")
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
+    """Show test IDs with tokens redacted, so test logs never carry a whole token."""
+    from ttai_guard.tokens import redact_text
+
+    if isinstance(val, str):
+        return redact_text(val).encode("unicode_escape").decode("ascii")
+    return None

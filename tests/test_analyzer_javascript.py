@@ -581,6 +581,18 @@ REQUEST_CASES = [
         "http.request",
         "http://a.example:8080/x",
     ),
+    ('useFetch("http://a.example/x");', "useFetch", "http://a.example/x"),
+    (
+        'useLazyFetch("/x", { baseURL: "http://a.example/v1/" });',
+        "useLazyFetch",
+        "http://a.example/v1/x",
+    ),
+    ('useFetch(() => "http://a.example/x", {});', "useFetch", "http://a.example/x"),
+    (
+        'import { useFetch } from "#app"; useFetch("http://a.example/x");',
+        "useFetch",
+        "http://a.example/x",
+    ),
 ]
 
 
@@ -796,3 +808,27 @@ def test_ten_megabyte_line() -> None:
     facts = facts_of(source)
     literal = literal_with(facts.strings, TOKEN)
     assert literal.source_offset(0) == source.index(TOKEN)
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+@pytest.mark.parametrize(
+    ("line", "callee", "url"),
+    [
+        ('fetch("https://a.example/x', "fetch", "https://a.example/x"),
+        ('fetch ("https://a.example/x', "fetch", "https://a.example/x"),
+        ("axios.get('https://a.example/x);", "axios.get", "https://a.example/x);"),
+        ('const r = await fetch("https://a.example/x', "fetch", "https://a.example/x"),
+        ('x = fetch("https://a.example/x', "fetch", "https://a.example/x"),
+    ],
+)
+def test_requests_unclosed_string(line: str, callee: str, url: str, dialect: str) -> None:
+    source = f"function f() {{\n  {line}\n  return null;\n}}\n"
+    facts = facts_of(source, dialect)
+    found = [(r.callee, r.offset, r.url.value if r.url else None) for r in facts.requests]
+    assert found == [(callee, source.index(callee.split(".")[0]), url)]
+    assert facts.notes == ["parse errors near line 2; read partly"]
+
+
+def test_requests_unclosed_unknown_callee() -> None:
+    source = 'function f() {\n  foo("https://a.example/x\n  return null;\n}\n'
+    assert facts_of(source).requests == []

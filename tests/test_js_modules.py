@@ -98,6 +98,11 @@ def test_directive(text: str, directive: str, offset: int) -> None:
             Import("./w.js", 20, "dynamic"),
         ),
         ('new SharedWorker("./s.js");', Import("./s.js", 18, "dynamic")),
+        ('navigator.serviceWorker.register("/sw.js");', Import("/sw.js", 34, "dynamic")),
+        (
+            'window.navigator.serviceWorker.register(new URL("./sw.js", import.meta.url));',
+            Import("./sw.js", 49, "dynamic"),
+        ),
         ('import x = require("m");', Import("m", 20, "import", (("*", "x"),))),
     ],
 )
@@ -114,6 +119,7 @@ def test_import(text: str, expected: Import) -> None:
         "require(name);",
         'require("a", "b");',
         "new Worker(url);",
+        'registry.register("/sw.js");',
     ],
 )
 def test_import_not_static(text: str) -> None:

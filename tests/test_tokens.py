@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import PAT, SK
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ttai_guard.tokens import (
     find_token_bytes,
@@ -142,3 +144,37 @@ def test_mask_random_runs_hides_unprefixed_body() -> None:
 )
 def test_mask_random_runs_keeps_code(text: str) -> None:
     assert mask_random_runs(text) == text
+
+
+@pytest.mark.parametrize("prefix", ["ttai_" + "pat_", "sk_" + "live_"])
+def test_mask_keeps_redacted_assignment(prefix: str) -> None:
+    token = prefix + "Ab1C" + PAT[13:]
+    line = f"NEXT_PUBLIC_TTAI_TOKEN={token}"
+    expected = f"NEXT_PUBLIC_TTAI_TOKEN={prefix}Ab1C…({len(token)} chars)"
+    assert mask_random_runs(redact_text(line)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("API_KEY2=" + SK[8:], "API_KEY2=" + SK[8:10] + f"…({len(SK) - 8} chars)"),
+        (f"x {SK[8:]}== y", f"x {SK[8:10]}…({len(SK) - 6} chars) y"),
+        ("k==" + SK[8:], "k==" + SK[8:10] + f"…({len(SK) - 8} chars)"),
+        ("x" + SK[8:] + "ttai_pat_ab", "x" + SK[8:9] + f"…({len(SK) - 7} chars)ttai_pat_ab"),
+    ],
+)
+def test_mask_random_runs_values(text: str, expected: str) -> None:
+    assert mask_random_runs(text) == expected
+
+
+_NAMES = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,40}", fullmatch=True).filter(
+    lambda name: "sk_live_" not in name and "ttai_pat_" not in name
+)
+_BODIES = st.from_regex(r"[A-Za-z0-9_\-]{16,60}", fullmatch=True)
+
+
+@given(name=_NAMES, prefix=st.sampled_from(["sk_" + "live_", "ttai_" + "pat_"]), body=_BODIES)
+def test_mask_assignment_property(name: str, prefix: str, body: str) -> None:
+    token = prefix + body
+    masked = mask_random_runs(redact_text(f"{name}={token}"))
+    assert masked == f"{name}={redact(token)}"

@@ -44,6 +44,7 @@ from ttai_guard.rules.clientside import (
     check_env_definitions,
     check_env_references,
     check_exposure,
+    reexported_values,
     summarize,
 )
 
@@ -78,10 +79,11 @@ class ProjectInput:
 
 @dataclass
 class PassResult:
-    """Findings of the pass, and the suppression markers they used as (path, line)."""
+    """Findings of the pass, the suppression markers they used as (path, line), and notices."""
 
     findings: list[Finding] = field(default_factory=list)
     used_markers: set[tuple[Path, int]] = field(default_factory=set)
+    notices: list[str] = field(default_factory=list)
 
 
 def _is_bundler_config(path: Path) -> bool:
@@ -174,6 +176,35 @@ class _Pass:
         parsed = self.parsed[path]
         return parsed.modules if parsed is not None else []
 
+    def universe(self, root: Path) -> list[Path]:
+        """List the files of the project at ``root`` that the placement may read.
+
+        When a scanned directory contains ``root``, the scan listed them
+        already. Otherwise ``root`` is walked the way the scan walks, with
+        the default and configured excludes and ``.gitignore`` applied.
+        """
+        scanned = list(self.input.paths)
+        for argument in self.options.paths or ["."]:
+            directory = Path(os.path.abspath(argument))
+            if directory.is_dir() and root.is_relative_to(directory):
+                return scanned
+        from ttai_guard.discovery import DiscoveryError, DiscoveryOptions, discover
+
+        options = self.options
+        try:
+            found = discover(
+                [str(root)],
+                DiscoveryOptions(
+                    respect_gitignore=options.respect_gitignore,
+                    exclude_dirs=options.exclude_dirs,
+                    exclude_patterns=options.exclude_patterns,
+                    pattern_root=options.pattern_root,
+                ),
+            )
+        except DiscoveryError:
+            return scanned
+        return scanned + [entry.path for entry in found.files]
+
     def fallback(self, path: Path) -> Module:
         """Return a module spanning the whole file, for files without module facts."""
         text = self.text(path) or ""
@@ -220,6 +251,9 @@ class _Pass:
         }
         if not exporters:
             return
+        exporters = reexported_values(
+            exporters, self.module_paths(), self.text, self.modules, self.resolver
+        )
         words: set[str] = set()
         for path, exports in exporters.items():
             words.update(name.split(".", 1)[0] for name in exports)
@@ -287,6 +321,8 @@ def _build_project(state: _Pass, options: ScanOptions) -> ProjectView:
         paths=tuple(state.input.paths),
         text=state.text,
         modules=state.modules,
+        universe=state.universe,
+        scan_roots=tuple(Path(os.path.abspath(path)) for path in options.paths or ["."]),
     )
     project = Project.build(
         files,
@@ -325,6 +361,7 @@ def run_project_pass(
     hits = _collect_hits(state, project, enabled)
     for path, leveled in hits.items():
         _add_findings(state, path, leveled, result)
+    result.notices.extend(getattr(project, "notices", ()))
     return result
 
 
@@ -359,9 +396,13 @@ def _collect_hits(
         hit = check_exposure(name, start, end, reason, state.variables)
         if hit is not None:
             hits.setdefault(path, []).append(LeveledHit(hit, "error"))
-    for path, found in hits.items():
-        hits[path] = [item for item in found if enabled(item.hit.rule)]
-    return hits
+    # Configuration files outside the scan inform placements but get no findings.
+    scanned = set(state.input.paths)
+    return {
+        path: [item for item in found if enabled(item.hit.rule)]
+        for path, found in hits.items()
+        if path in scanned
+    }
 
 
 def _add_findings(state: _Pass, path: Path, leveled: list[LeveledHit], result: PassResult) -> None:

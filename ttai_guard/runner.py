@@ -292,6 +292,7 @@ def _run_project_pass(
     """Add the client-side findings (TTAI201-203), which need every file's facts."""
     found = run_project_pass(project_input, options, lambda rule: _rule_enabled(rule, options))
     result.findings.extend(found.findings)
+    result.notices.extend(found.notices)
     if options.report_unused_ignores and found.used_markers:
         used = {_unused_suppression(path, line) for path, line in found.used_markers}
         result.notices = [notice for notice in result.notices if notice not in used]

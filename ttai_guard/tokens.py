@@ -208,9 +208,29 @@ def redact_text(text: str) -> str:
     return _REDACT_PATTERN.sub(replace, text)
 
 
-# Runs long enough to be a secret on their own. A token split in a way the
+# Runs of key characters. Base64 padding (`=` at the end) belongs to the run,
+# but an `=` followed by more key characters separates a name from its value
+# (`NAME=value` in a .env line), and each side is judged on its own.
+_RUN = re.compile(r"[A-Za-z0-9_\-+]+(?:=+(?![A-Za-z0-9_\-+]))?")
+# Runs this long can be a secret on their own. A token split in a way the
 # analyzers do not fold can leave its body on a line without its prefix.
-_LONG_RUN = re.compile(r"[A-Za-z0-9_\-+=]{20,}")
+_MIN_RUN = 20
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Where a token prefix starts inside a run. Everything from there on was
+# redacted by redact_text already (or is too short to be a token).
+_PREFIX_INSIDE = re.compile("|".join(TOKEN_PREFIXES))
+
+
+def _mask_run(run: str) -> str:
+    prefix = _PREFIX_INSIDE.search(run)
+    if prefix:
+        return _mask_run(run[: prefix.start()]) + run[prefix.start() :]
+    if len(run) < _MIN_RUN or not any(c.isdigit() for c in run):
+        # Without a digit it is far more likely a long identifier than a key.
+        return run
+    if not _looks_random(run.rstrip("=")):
+        return run
+    return redact(run)
 
 
 def mask_random_runs(text: str) -> str:
@@ -219,15 +239,17 @@ def mask_random_runs(text: str) -> str:
     Excerpts show source lines around findings. This masks secrets the rules
     did not recognise (a token body without its prefix, another service's
     key) at the cost of also masking hashes and other random identifiers.
+    It leaves alone a token prefix and what follows it (the output of
+    :func:`redact_text`), and an identifier followed by ``=`` and a value,
+    because that is the variable name of an assignment.
     """
-
-    def replace(match: re.Match[str]) -> str:
+    pieces: list[str] = []
+    cursor = 0
+    for match in _RUN.finditer(text):
         run = match.group(0)
-        if run.startswith(TOKEN_PREFIXES) or not any(c.isdigit() for c in run):
-            # Without a digit it is far more likely a long identifier than a key.
-            return run
-        if not _looks_random(run.strip("=")):
-            return run
-        return redact(run)
-
-    return _LONG_RUN.sub(replace, text)
+        pieces.append(text[cursor : match.start()])
+        cursor = match.end()
+        is_name = text.startswith("=", match.end()) and _IDENTIFIER.fullmatch(run) is not None
+        pieces.append(run if is_name else _mask_run(run))
+    pieces.append(text[cursor:])
+    return "".join(pieces)

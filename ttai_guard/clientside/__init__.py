@@ -15,7 +15,7 @@ imports the module. This package answers it after every file has been scanned.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,19 +26,31 @@ SERVER = "server"
 BOTH = "both"
 UNKNOWN = "unknown"
 
+TARGET_BROWSER = "browser"
+TARGET_DEVICE = "device"
+TARGET_ELECTRON_MAIN = "electron-main"
+TARGET_ELECTRON = "electron"
+TARGET_EXTENSION = "extension"
+
 
 @dataclass(frozen=True)
 class Placement:
     """Where one module runs, and why, in words a user can check.
 
     ``side`` is :data:`CLIENT`, :data:`SERVER`, :data:`BOTH` or
-    :data:`UNKNOWN`. ``reason`` is a sentence fragment naming files relative
+    :data:`UNKNOWN`. ``target`` is what runs client code: a browser
+    bundle, an Expo or React Native app on users' devices, the Electron main
+    process (which reads the user's real environment), another Electron file,
+    or a browser extension. ``reason`` is a sentence fragment naming files relative
     to the project root, for example "`app/page.tsx` starts with 'use client'
     and imports `lib/ttai.ts`".
     """
 
     side: str
     reason: str
+    #: Where client code runs: one of the ``TARGET_*`` values, or "" for
+    #: server and unknown placements.
+    target: str = ""
 
     @property
     def ships_to_client(self) -> bool:
@@ -52,11 +64,17 @@ class ProjectFiles:
     ``paths`` lists every scanned file (absolute paths). ``text`` returns a
     file's decoded text, or ``None`` when it cannot be read. ``modules``
     returns a file's modules, parsing it when the scan did not.
+    ``universe`` lists every source file of the project rooted at the given
+    directory, scanned or not. The import search looks at all of them, so it
+    finds importers of a file named alone. Without it, only ``paths`` count.
+    ``scan_roots`` are the paths named on the command line.
     """
 
     paths: tuple[Path, ...]
     text: Callable[[Path], str | None]
     modules: Callable[[Path], list[Module]]
+    universe: Callable[[Path], Iterable[Path]] | None = None
+    scan_roots: tuple[Path, ...] = ()
 
 
 # Imported last because these modules import the names defined above.
@@ -67,6 +85,11 @@ __all__ = [
     "BOTH",
     "CLIENT",
     "SERVER",
+    "TARGET_BROWSER",
+    "TARGET_DEVICE",
+    "TARGET_ELECTRON",
+    "TARGET_ELECTRON_MAIN",
+    "TARGET_EXTENSION",
     "UNKNOWN",
     "Exposure",
     "Placement",

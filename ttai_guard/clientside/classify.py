@@ -1,8 +1,10 @@
 """The label one module earns on its own, before imports are followed.
 
 :func:`classify` applies these tests in order and the first that matches
-wins: files a distributed app ships (Expo, React Native, Electron, browser
-extensions), the ``'use server'`` and ``'use client'`` directives, imports of
+wins: test files (server, never bundled) and Storybook stories (client,
+because a built Storybook is a static site that is often published), files
+a distributed app ships (Expo, React Native, Electron, browser extensions),
+the ``'use server'`` and ``'use client'`` directives, imports of
 ``server-only``/``client-only`` and SvelteKit's private modules, framework
 path conventions and script blocks of markup files, build configurations and
 server entry points, and finally the module's content signals. A module that
@@ -17,7 +19,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ttai_guard.clientside import BOTH, CLIENT, SERVER, UNKNOWN
+from ttai_guard.clientside import (
+    BOTH,
+    CLIENT,
+    SERVER,
+    TARGET_BROWSER,
+    TARGET_DEVICE,
+    TARGET_ELECTRON,
+    TARGET_ELECTRON_MAIN,
+    TARGET_EXTENSION,
+    UNKNOWN,
+)
 from ttai_guard.clientside.profile import SERVER_FRAMEWORKS, Profile
 from ttai_guard.facts import Module
 
@@ -43,6 +55,9 @@ _NEXT_METADATA_ROUTES = (
     "icon",
     "apple-icon",
 )
+# Jest, Vitest, Mocha, Playwright and Cypress name their test files this way.
+_TEST_NAME_MARKERS = (".test.", ".spec.", ".cy.", ".e2e.")
+_TEST_DIRECTORIES = frozenset(("__tests__", "__mocks__", "e2e", "cypress", "playwright"))
 _NUXT_APP_DIRECTORIES = (
     "pages",
     "components",
@@ -67,6 +82,12 @@ class Label:
     side: str
     reason: str
     hard: bool = False
+    #: False for test files: no app bundle contains them, so they seed no chain.
+    bundled: bool = True
+    #: True when only content signals (hooks, browser globals) set the side.
+    heuristic: bool = False
+    #: What runs the module when it is client code (a ``TARGET_*`` value).
+    target: str = TARGET_BROWSER
 
 
 def classify(
@@ -82,14 +103,24 @@ def classify(
     """
     name = f"`{shown}`"
     path = PurePosixPath(relative)
-    for test in (_distributed, _directive, _marker_import, _framework, _markup, _generic):
+    tests = (
+        _test_file,
+        _story,
+        _distributed,
+        _directive,
+        _marker_import,
+        _framework,
+        _markup,
+        _generic,
+    )
+    for test in tests:
         label = test(module, path, profile, name)
         if label is not None:
             return label
     if module.client_signals:
-        return Label(CLIENT, f"{name} {module.client_signals[0][0]}")
+        return Label(CLIENT, f"{name} {module.client_signals[0][0]}", heuristic=True)
     if module.server_signals:
-        return Label(SERVER, f"{name} {module.server_signals[0][0]}")
+        return Label(SERVER, f"{name} {module.server_signals[0][0]}", heuristic=True)
     return Label(UNKNOWN, f"no directive, framework convention or client import places {name}")
 
 
@@ -101,22 +132,48 @@ def is_build_config(file_name: str) -> bool:
 # Each test below takes (module, path, profile, name) and returns a label or None.
 
 
+def is_test_file(path: PurePosixPath) -> bool:
+    """Tell whether ``path`` is a test, mock or end-to-end file, which no app bundle contains.
+
+    Storybook stories (``*.stories.*``) are not test files: a built Storybook
+    is a static site that is often published, so stories run in the browsers
+    of whoever opens it.
+    """
+    if any(marker in path.name for marker in _TEST_NAME_MARKERS):
+        return True
+    return any(part in _TEST_DIRECTORIES for part in path.parts[:-1])
+
+
+def _test_file(module: Module, path: PurePosixPath, profile: Profile, name: str) -> Label | None:
+    if not is_test_file(path):
+        return None
+    return Label(SERVER, f"{name} is a test file, not bundled", hard=True, bundled=False)
+
+
+def _story(module: Module, path: PurePosixPath, profile: Profile, name: str) -> Label | None:
+    if ".stories." not in path.name:
+        return None
+    return Label(CLIENT, f"{name} is a Storybook story, bundled into the Storybook site")
+
+
 def _distributed(module: Module, path: PurePosixPath, profile: Profile, name: str) -> Label | None:
     role = profile.roles.get(profile.root / path)
     if role is not None:
-        return Label(CLIENT, f"{name} {role}")
+        return Label(CLIENT, f"{name} {role}", target=TARGET_EXTENSION)
     if is_build_config(path.name) or path.suffix not in (*_SCRIPT, ".html", ".htm"):
         return None
     if profile.has("electron"):
         if _absolute(profile, path) == profile.main:
             reason = "is the Electron main process (`main` in `package.json`), shipped to users"
-            return Label(CLIENT, f"{name} {reason}")
-        return Label(CLIENT, f"{name} is part of the Electron app, shipped to users")
+            return Label(CLIENT, f"{name} {reason}", target=TARGET_ELECTRON_MAIN)
+        reason = f"{name} is part of the Electron app, shipped to users"
+        return Label(CLIENT, reason, target=TARGET_ELECTRON)
     if profile.has("expo", "react-native"):
         if "+api." in path.name:
             return Label(SERVER, f"{name} is an Expo Router API route, run on the server")
         app = profile.framework_name("expo", "react-native")
-        return Label(CLIENT, f"{name} is part of the {app} app, shipped to users' devices")
+        reason = f"{name} is part of the {app} app, shipped to users' devices"
+        return Label(CLIENT, reason, target=TARGET_DEVICE)
     return None
 
 

@@ -1,17 +1,21 @@
 """The reverse import graph, explored on demand from one file.
 
 Placing one file needs only the files that import it, transitively, up to
-the nearest module that is client (or server) code by itself. The graph
-finds a file's importers without parsing the tree: a file can only import
-``lib/ttai.ts`` if its text contains ``ttai`` (or the directory name for an
-``index.*`` file, or an alias or package name that resolves to it), so only
-files that pass that substring test are parsed and their imports resolved.
-Each file's importers are found once and kept. A breadth-first search over
-importers yields the shortest chain from a seed module to the file.
+the nearest module that is client (or server) code by itself. The first
+query reads every candidate file once and indexes the words of its text, as
+split at quotes, slashes and other characters that end a path segment. A
+file can only import ``lib/ttai.ts`` if it contains the word ``ttai`` (or
+the directory name for an ``index.*`` file, or an alias or package name that
+resolves to it), so a query parses only the files the index lists for its
+target's words. Each file is parsed and its imports resolved at most once,
+and every resolved edge is kept, so a whole search is linear in the files it
+touches. A breadth-first search over importers yields the shortest chain
+from a seed module to the file.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +25,33 @@ from ttai_guard.facts import Import, Module
 
 #: Chains longer than this many hops are shown with the middle files counted.
 SHOWN_HOPS = 3
+
+# Characters that cannot occur inside one segment of an import specifier as
+# written in source or markup: quotes, path separators, the start of a query
+# or fragment, and the punctuation around a specifier.
+_WORD_SEPARATORS = re.compile(r"[\s'\"`/\\?#<>=(),;{}]+")
+
+
+def words_of(text: str) -> set[str]:
+    """Return the path segments ``text`` may name, each also without its last suffix.
+
+    ``import x from "../lib/api.js"`` yields ``api.js`` and ``api`` among others.
+    """
+    found: set[str] = set()
+    for token in _WORD_SEPARATORS.split(text):
+        if not token:
+            continue
+        found.add(token)
+        stem, dot, _ = token.rpartition(".")
+        if dot and stem:
+            found.add(stem)
+    return found
+
+
+def _needle_word(needle: str) -> str | None:
+    """Return the index word an import containing ``needle`` must contain."""
+    tokens = [token for token in _WORD_SEPARATORS.split(needle) if token]
+    return tokens[-1] if tokens else None
 
 
 @dataclass(frozen=True)
@@ -46,7 +77,7 @@ class Chain:
 
 
 class ImportGraph:
-    """Importers of files, found lazily by a substring test and confirmed by parsing.
+    """Importers of files, found through a word index and confirmed by parsing.
 
     ``code_paths`` lists the files that may import others. ``resolve(item,
     importer)`` returns the file an import loads, and ``needles(path)`` the
@@ -67,8 +98,10 @@ class ImportGraph:
         self._resolve = resolve
         self._needles = needles
         self._module_cache: dict[Path, list[Module]] = {}
-        self._targets: dict[Path, list[tuple[int, Module, Import, Path]]] = {}
-        self._importers: dict[Path, list[Edge]] = {}
+        self._index: dict[str, list[Path]] | None = None
+        self._processed: set[Path] = set()
+        self._edges: dict[Path, list[Edge]] = {}
+        self._answered: set[Path] = set()
 
     def modules_of(self, path: Path) -> list[Module]:
         """Return the modules of ``path``, parsing it at most once."""
@@ -79,40 +112,43 @@ class ImportGraph:
         return cached
 
     def importers(self, targets: Iterable[Path]) -> dict[Path, list[Edge]]:
-        """Return the edges into each target, scanning the tree once for all new targets."""
+        """Return the edges into each target, parsing only files the index lists."""
         wanted = list(dict.fromkeys(targets))
-        pending = {
-            target: self._needles(target) for target in wanted if target not in self._importers
-        }
-        if pending:
-            for target in pending:
-                self._importers[target] = []
-            for candidate in self.code_paths:
-                text = self._text(candidate)
+        index = self._word_index()
+        for target in wanted:
+            if target in self._answered:
+                continue
+            self._answered.add(target)
+            for needle in sorted(self._needles(target)):
+                word = _needle_word(needle)
+                for candidate in index.get(word, ()) if word is not None else ():
+                    if candidate != target:
+                        self._add_edges(candidate)
+        return {target: self._edges.get(target, []) for target in wanted}
+
+    def _word_index(self) -> dict[str, list[Path]]:
+        """Map each word to the code files containing it, reading each file once."""
+        if self._index is None:
+            index: dict[str, list[Path]] = {}
+            for path in self.code_paths:
+                text = self._text(path)
                 if text is None:
                     continue
-                if not any(
-                    target != candidate and any(needle in text for needle in needles)
-                    for target, needles in pending.items()
-                ):
-                    continue
-                for index, module, item, resolved in self._resolved_imports(candidate):
-                    if resolved in pending and resolved != candidate:
-                        edge = Edge(candidate, index, module, item)
-                        self._importers[resolved].append(edge)
-        return {target: self._importers[target] for target in wanted}
+                for word in words_of(text):
+                    index.setdefault(word, []).append(path)
+            self._index = index
+        return self._index
 
-    def _resolved_imports(self, path: Path) -> list[tuple[int, Module, Import, Path]]:
-        cached = self._targets.get(path)
-        if cached is None:
-            cached = []
-            for index, module in enumerate(self.modules_of(path)):
-                for item in module.imports:
-                    resolved = self._resolve(item, path)
-                    if resolved is not None:
-                        cached.append((index, module, item, resolved))
-            self._targets[path] = cached
-        return cached
+    def _add_edges(self, path: Path) -> None:
+        """Parse ``path`` once and record every import of it that resolves to a file."""
+        if path in self._processed:
+            return
+        self._processed.add(path)
+        for index, module in enumerate(self.modules_of(path)):
+            for item in module.imports:
+                resolved = self._resolve(item, path)
+                if resolved is not None and resolved != path:
+                    self._edges.setdefault(resolved, []).append(Edge(path, index, module, item))
 
     def search(
         self,

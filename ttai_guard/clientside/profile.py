@@ -164,6 +164,11 @@ class Profile:
     blanks_private: bool = False
     exposures: list[Exposure] = field(default_factory=list)
     roles: dict[Path, str] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+    #: Variables that a bundler replaces with their build-time value in client
+    #: code (webpack ``EnvironmentPlugin`` and ``DefinePlugin``, Vite
+    #: ``define``, Next.js ``env``), so reading one there writes it into the bundle.
+    inlined_names: set[str] = field(default_factory=set)
 
     def has(self, *frameworks: str) -> bool:
         return any(framework in self.frameworks for framework in frameworks)
@@ -191,7 +196,9 @@ def load_profile(
     in ``root``, and ``display`` the name of a file as reasons show it.
     """
     profile = Profile(root=root, package_json=package_json)
-    manifest = _json(read(package_json)) if package_json is not None else None
+    manifest = None
+    if package_json is not None:
+        manifest = _package_manifest(package_json, read(package_json), profile.notices)
     frameworks: set[str] = set()
     if manifest is not None:
         _read_package(profile, manifest, frameworks)
@@ -219,6 +226,27 @@ def load_profile(
 
 
 # --- package.json and tsconfig.json ----------------------------------------
+
+
+def _package_manifest(path: Path, text: str | None, notices: list[str]) -> JsonNode | None:
+    """Parse a ``package.json``, adding a notice when it is not a valid JSON object."""
+    if text is None:
+        return None
+    try:
+        document, _ = parse_json(text, allow_comments=True)
+    except AnalysisError as error:
+        notices.append(
+            f"{path}: {error}; frameworks and settings in it are ignored, "
+            "so client-side placement may be wrong"
+        )
+        return None
+    if document.kind != "object":
+        notices.append(
+            f"{path}: invalid package.json: expected a JSON object; frameworks and "
+            "settings in it are ignored, so client-side placement may be wrong"
+        )
+        return None
+    return document
 
 
 def _read_package(profile: Profile, manifest: JsonNode, frameworks: set[str]) -> None:
@@ -343,6 +371,7 @@ def _read_build_config(
                     f"{shown} sets `{name}` under `env`, which Next.js inlines into client bundles"
                 )
                 profile.exposures.append(Exposure(path, start, end, name, reason))
+                profile.inlined_names.add(name)
         vite = config if kind == "vite" else reader.member(config, "vite")
         if kind in ("vite", "astro", "nuxt"):
             _read_vite_options(profile, reader, vite, shown, state)
@@ -392,6 +421,7 @@ def _add_define(
                 profile.exposures.append(
                     Exposure(reader.path, inner_start, inner_end, inner, reason)
                 )
+                profile.inlined_names.add(inner)
             return
         if not state.inline_all:
             state.inline_all = (
@@ -404,6 +434,7 @@ def _add_define(
             variable = variable[len(prefix) :]
     reason = f"{subject} `{name}`{after}, which {tool} inlines into the bundle"
     profile.exposures.append(Exposure(reader.path, start, end, variable, reason))
+    profile.inlined_names.add(variable)
 
 
 def _read_plugins(profile: Profile, reader: ConfigReader, shown: str, state: _ConfigState) -> None:
@@ -417,8 +448,10 @@ def _read_plugins(profile: Profile, reader: ConfigReader, shown: str, state: _Co
         for argument in arguments.named_children:
             for name, start, end in reader.strings(argument):
                 profile.exposures.append(Exposure(reader.path, start, end, name, reason))
+                profile.inlined_names.add(name)
             for (name, start, end), _ in reader.members(argument):
                 profile.exposures.append(Exposure(reader.path, start, end, name, reason))
+                profile.inlined_names.add(name)
 
 
 def _read_nuxt(

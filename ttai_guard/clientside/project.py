@@ -23,19 +23,23 @@ in Astro frontmatter, or into server-only modules (``'use server'``,
 from __future__ import annotations
 
 import contextlib
-import fnmatch
 import os
 import os.path
 from pathlib import Path
 
 from ttai_guard.clientside import BOTH, CLIENT, SERVER, UNKNOWN, Placement, ProjectFiles
+from ttai_guard.clientside.astro import rendered_components
 from ttai_guard.clientside.classify import Label, classify
 from ttai_guard.clientside.graph import Chain, Edge, ImportGraph, describe
 from ttai_guard.clientside.profile import Profile, load_profile
 from ttai_guard.clientside.resolve import EXTENSIONS, Resolver, normalize
+from ttai_guard.discovery import DiscoveryOptions
 from ttai_guard.facts import Import, Module
+from ttai_guard.gitrepo import GitError, find_work_tree
 
 _CODE_SUFFIXES = frozenset((*EXTENSIONS, ".html", ".htm"))
+# Files that can hold a framework component an `.astro` page renders.
+_COMPONENT_SUFFIXES = frozenset((".jsx", ".tsx", ".js", ".ts", ".vue", ".svelte"))
 # Configuration files outside the scanned paths are read from disk up to this size.
 _MAX_CONFIG_BYTES = 2_000_000
 
@@ -67,6 +71,7 @@ class Project:
         self._server_chains: dict[Path, Chain | None] = {}
         self._placements: dict[tuple[Path, int], tuple[Module, Placement]] = {}
         self._reads: dict[Path, str | None] = {}
+        self._hydration: dict[Path, dict[str, str]] = {}
 
     @classmethod
     def build(
@@ -91,17 +96,53 @@ class Project:
 
     @property
     def root(self) -> Path:
-        """The scan root: ``pattern_root``, or the common directory of all paths."""
+        """The project root, which reasons name paths from.
+
+        The git work tree that contains the scan, else the nearest directory
+        at or above the scanned paths that contains a ``package.json`` (or the
+        scanned directory itself), else ``pattern_root`` when that lies above.
+        Naming single files or a subdirectory therefore gives the same root as
+        scanning the whole project.
+        """
         if self._root is None:
-            if self.pattern_root is not None:
-                self._root = normalize(self.pattern_root)
-            elif self.files.paths:
-                common = os.path.commonpath([str(path) for path in self.files.paths])
-                root = Path(common)
-                self._root = root.parent if normalize(root) in self.resolver.paths else root
-            else:
-                self._root = Path(os.sep)
+            self._root = self._find_root()
         return self._root
+
+    def _scan_base(self) -> Path:
+        named = [normalize(path) for path in self.files.scan_roots]
+        if not named:
+            named = [normalize(path) for path in self.files.paths]
+        if not named:
+            return normalize(self.pattern_root) if self.pattern_root is not None else Path(os.sep)
+        common = Path(os.path.commonpath([str(path) for path in named]))
+        if common in named and not common.is_dir():
+            return common.parent
+        return common
+
+    def _find_root(self) -> Path:
+        base = self._scan_base()
+        try:
+            top = find_work_tree(base) if base.exists() else None
+        except GitError:
+            top = None
+        if top is not None:
+            return normalize(top)
+        pattern_root = normalize(self.pattern_root) if self.pattern_root is not None else None
+        if pattern_root is not None and not base.is_relative_to(pattern_root):
+            pattern_root = None
+        # The walk stops at the configuration's directory, and it never takes
+        # a home directory as the project: a stray `~/package.json` is common.
+        root = base
+        home = normalize(Path.home())
+        current = base
+        while True:
+            if (current / "package.json").is_file() and current != home:
+                root = current
+                break
+            if current == pattern_root or current.parent == current:
+                break
+            current = current.parent
+        return pattern_root if pattern_root is not None else root
 
     def profile_for(self, path: Path) -> Profile:
         """Return the profile of the package nearest above ``path`` (monorepo-aware)."""
@@ -120,6 +161,14 @@ class Project:
             )
             self._profiles[key] = profile
         return profile
+
+    @property
+    def notices(self) -> list[str]:
+        """Problems found in the configuration read so far, such as an invalid ``package.json``."""
+        found: dict[str, None] = {}
+        for profile in self._profiles.values():
+            found.update(dict.fromkeys(profile.notices))
+        return list(found)
 
     def placement(self, path: Path, module: Module, offset: int | None = None) -> Placement:
         """Return where ``module`` of the file at ``path`` runs, and why.
@@ -141,7 +190,7 @@ class Project:
         return placement
 
     def display_path(self, path: Path) -> str:
-        """Return ``path`` as reasons show it: relative to the scan root, with ``/``."""
+        """Return ``path`` as reasons show it: relative to the project root, with ``/``."""
         try:
             return normalize(path).relative_to(self.root).as_posix()
         except ValueError:
@@ -150,15 +199,18 @@ class Project:
     # --- Placement ----------------------------------------------------------
 
     def _place(self, path: Path, label: Label) -> Placement:
-        if label.side in (CLIENT, BOTH) or label.hard:
+        if label.side in (CLIENT, BOTH):
+            return Placement(label.side, label.reason, label.target)
+        if label.hard:
             return Placement(label.side, label.reason)
         chain = self._client_chain(path)
         if chain is not None:
             reason = describe(chain, self.display_path)
+            target = chain.seed.target
             both = label.side == SERVER or chain.seed.side == BOTH
             if both or self._server_chain(path) is not None:
-                return Placement(BOTH, reason)
-            return Placement(CLIENT, reason)
+                return Placement(BOTH, reason, target)
+            return Placement(CLIENT, reason, target)
         if label.side == SERVER:
             return Placement(SERVER, label.reason)
         chain = self._server_chain(path)
@@ -183,7 +235,7 @@ class Project:
                 path,
                 label_of=self._edge_label,
                 follows=lambda edge: not edge.item.type_only,
-                is_seed=lambda label: label.side in (SERVER, BOTH),
+                is_seed=lambda label: label.side in (SERVER, BOTH) and label.bundled,
                 passes=lambda label: label.side == UNKNOWN,
             )
         return self._server_chains[path]
@@ -205,25 +257,69 @@ class Project:
             relative = path.relative_to(profile.root).as_posix()
         except ValueError:
             relative = path.name
-        return classify(module, relative, profile, self.display_path(path))
+        label = classify(module, relative, profile, self.display_path(path))
+        if profile.has("astro") and _astro_may_decide(path, label):
+            return self._astro_label(path) or label
+        return label
+
+    def _astro_label(self, path: Path) -> Label | None:
+        """Label a component by how ``.astro`` files render it.
+
+        Astro runs a framework component only on the server unless a page
+        renders it with a ``client:*`` directive, which hydrates it in the
+        browser.
+        """
+        edges = self.graph.importers([path])[path]
+        rendered_by: Path | None = None
+        for edge in sorted(edges, key=lambda edge: (str(edge.importer), edge.item.offset)):
+            module = edge.module
+            if edge.importer.suffix != ".astro" or module.block != "frontmatter":
+                continue
+            if edge.item.type_only:
+                continue
+            rendered = self._rendered(edge.importer)
+            for _, local in edge.item.names:
+                directive = rendered.get(local)
+                if directive:
+                    shown = self.display_path(edge.importer)
+                    reason = f"`{shown}` renders `{local}` with `client:{directive}`"
+                    return Label(CLIENT, reason)
+                if directive is not None and rendered_by is None:
+                    rendered_by = edge.importer
+        if rendered_by is None:
+            return None
+        reason = (
+            f"`{self.display_path(path)}` is rendered by `{self.display_path(rendered_by)}` "
+            "without a `client:*` directive"
+        )
+        return Label(SERVER, reason)
+
+    def _rendered(self, path: Path) -> dict[str, str]:
+        """Map each component an ``.astro`` file renders to its ``client:*`` directive, or ""."""
+        cached = self._hydration.get(path)
+        if cached is None:
+            cached = rendered_components(self._read(path) or "")
+            self._hydration[path] = cached
+        return cached
 
     def _override(self, path: Path) -> Label | None:
+        """Apply ``client-paths`` and ``server-paths``, matched like ``exclude`` patterns.
+
+        A pattern without a slash matches any file or directory name, one with
+        a slash matches a path relative to ``pattern_root`` (else the project
+        root), and a pattern that matches a directory covers every file below.
+        """
         if not self.client_paths and not self.server_paths:
             return None
         base = normalize(self.pattern_root) if self.pattern_root is not None else self.root
-        try:
-            relative = path.relative_to(base).as_posix()
-        except ValueError:
-            relative = path.as_posix()
         name = f"`{self.display_path(path)}`"
         for option, patterns, side in (
             ("client-paths", self.client_paths, CLIENT),
             ("server-paths", self.server_paths, SERVER),
         ):
             for pattern in patterns:
-                cleaned = pattern.strip("/")
-                target = relative if "/" in cleaned else path.name
-                if fnmatch.fnmatchcase(target, cleaned):
+                matcher = DiscoveryOptions(exclude_patterns=(pattern,), pattern_root=base)
+                if matcher.excludes(path):
                     reason = f"{name} matches `{option}` pattern `{pattern}`"
                     return Label(side, reason, hard=side == SERVER)
         return None
@@ -233,7 +329,10 @@ class Project:
     @property
     def resolver(self) -> Resolver:
         if self._resolver is None:
-            self._resolver = Resolver(self.files.paths, self._read)
+            paths = set(self.files.paths)
+            if self.files.universe is not None:
+                paths.update(self.files.universe(self.root))
+            self._resolver = Resolver(paths, self._read)
         return self._resolver
 
     @property
@@ -251,7 +350,12 @@ class Project:
         return self.resolver.resolve(specifier, importer, self.profile_for(importer))
 
     def _resolve_import(self, item: Import, importer: Path) -> Path | None:
-        return self.resolve(item.specifier, importer)
+        specifier = item.specifier
+        if item.kind == "script" and _is_document_relative(specifier):
+            # A browser resolves `<script src="js/app.js">` against the page's URL,
+            # so a bare path there is relative to the HTML file.
+            specifier = "./" + specifier
+        return self.resolve(specifier, importer)
 
     def _needles(self, path: Path) -> set[str]:
         """Return strings that every import of ``path`` contains."""
@@ -317,6 +421,25 @@ class Project:
                 text = None
         self._reads[path] = text
         return text
+
+
+def _astro_may_decide(path: Path, label: Label) -> bool:
+    """Tell whether how ``.astro`` files render ``path`` decides where it runs."""
+    if path.suffix not in _COMPONENT_SUFFIXES or label.hard:
+        return False
+    if label.side == UNKNOWN or label.heuristic:
+        return True
+    # Vue and Svelte components are labelled as rendered in the browser, which
+    # in Astro holds only with a `client:*` directive.
+    return label.side == BOTH and path.suffix in (".vue", ".svelte")
+
+
+def _is_document_relative(specifier: str) -> bool:
+    """Tell whether a `src` or `href` value is a path relative to its page."""
+    if not specifier or specifier.startswith(("/", ".", "#", "?")):
+        return False
+    scheme = specifier.split("/", 1)[0]
+    return ":" not in scheme
 
 
 def _client_follows(edge: Edge) -> bool:

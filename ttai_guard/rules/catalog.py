@@ -236,7 +236,9 @@ NEXT_PUBLIC_TTAI_TOKEN=<token>
 TTAI_TOKEN=<token>
 ```
 Read `process.env.TTAI_TOKEN` in a route handler or server action and call
-the API from there. Rotate a token that was built into a deployed bundle.
+the API from there. In Nuxt, keep the key in the server-only part of
+`runtimeConfig`, outside `runtimeConfig.public`, and read it in a `server/`
+route. Rotate a token that was built into a deployed bundle.
 
 ## Known problems
 A variable is recognised as a token by its name (`TTAI`, `TOUGHTONGUE` and a
@@ -256,13 +258,15 @@ Reports client code that reads a token variable without a public prefix
 (`process.env.TTAI_TOKEN` in a `'use client'` component, in a Vite `src/`
 module or in a pages router page outside `getServerSideProps`).
 
-The level depends on the bundler. Next.js, Vite, Create React App, SvelteKit
-and Expo leave such a variable empty in the browser: the request cannot
-authenticate, which is a bug rather than a leak, so the finding is a `note`.
-Bundlers that inline every variable the code reads (Parcel, a custom
-`DefinePlugin`) write the token into the bundle, so the finding is an
-`error`. A read by a computed name in client code (`process.env[name]`) is a
-`note`.
+The level depends on the bundler. Next.js, Vite, Create React App and
+SvelteKit leave such a variable empty in the browser, and Expo leaves it
+undefined in the app on users' devices: the request cannot authenticate,
+which is a bug rather than a leak, so the finding is a `note`. Bundlers that
+inline every variable the code reads (Parcel, a custom `DefinePlugin`) write
+the token into the bundle, so the finding is an `error`. The Electron main
+process reads the environment of each user's computer, where the token is
+set only if the app ships it; that read is a `note`. A read by a computed
+name in client code (`process.env[name]`) is a `note`.
 
 ## Why is this bad?
 The code expects the token in the browser. Either it is empty there and the

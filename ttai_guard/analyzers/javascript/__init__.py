@@ -109,6 +109,7 @@ class _Analyzer(_ModuleCollector):
             "export_statement": self._visit_export,
             "shorthand_property_identifier": self._visit_identifier,
             "meta_property": self._visit_meta_property,
+            "ERROR": self._visit_error,
         }
         for kind in _WRAPPER_NODES:
             self.handlers[kind] = self._visit_string

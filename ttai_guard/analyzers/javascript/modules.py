@@ -517,6 +517,9 @@ class _ModuleCollector(_RequestCollector):
             self._require_import(node, scope)
         elif len(parts) == 1 and name == "useRuntimeConfig":
             self._runtime_config(node)
+        elif parts[-2:] == ["serviceWorker", "register"] and "navigator" in parts:
+            # The browser loads the service worker script from this URL.
+            self._worker_script(self._arguments(node))
 
     def _visit_new(self, node: Node, scope: _Scope) -> None:
         super()._visit_new(node, scope)
@@ -525,7 +528,10 @@ class _ModuleCollector(_RequestCollector):
             return
         if self._source(constructor) not in _WORKER_CONSTRUCTORS:
             return
-        arguments = self._arguments(node)
+        self._worker_script(self._arguments(node))
+
+    def _worker_script(self, arguments: list[Node]) -> None:
+        """Record the script a worker runs, given as a string or as ``new URL(path, base)``."""
         if not arguments:
             return
         target = self._unwrap(arguments[0])

@@ -2,10 +2,12 @@
 
 The recognised calls are ``fetch``, axios, ky, got, ofetch, superagent,
 jQuery, Node's ``http`` and ``https``, ``XMLHttpRequest``, Angular's
-``HttpClient``, ``navigator.sendBeacon``, ``WebSocket`` and ``EventSource``,
-including client instances made with ``create`` or ``extend``: held in a
-constant, in a class field or ``this.name`` property assigned once, or called
-directly (``axios.create({...}).get(url)``).
+``HttpClient``, Nuxt's ``useFetch`` and ``useLazyFetch``,
+``navigator.sendBeacon``, ``WebSocket`` and ``EventSource``, including client
+instances made with ``create`` or ``extend``: held in a constant, in a class
+field or ``this.name`` property assigned once, or called directly
+(``axios.create({...}).get(url)``). A call whose first argument is a string
+left unclosed (a parse error) is recovered with the string's text.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ _CLIENTS_BY_GLOBAL_NAME = {
     "got": "got",
     "ofetch": "ofetch",
     "$fetch": "ofetch",
+    # Nuxt imports its composables automatically, so they are globals there.
+    "useFetch": "nuxt-fetch",
+    "useLazyFetch": "nuxt-fetch",
     "superagent": "superagent",
     "$": "jquery",
     "jQuery": "jquery",
@@ -55,6 +60,12 @@ _CLIENTS_BY_MODULE = {
 _CLIENTS_BY_NAMED_IMPORT = {
     ("ofetch", "ofetch"): "ofetch",
     ("ofetch", "$fetch"): "ofetch",
+    ("#app", "useFetch"): "nuxt-fetch",
+    ("#app", "useLazyFetch"): "nuxt-fetch",
+    ("#imports", "useFetch"): "nuxt-fetch",
+    ("#imports", "useLazyFetch"): "nuxt-fetch",
+    ("nuxt/app", "useFetch"): "nuxt-fetch",
+    ("nuxt/app", "useLazyFetch"): "nuxt-fetch",
     ("undici", "fetch"): "fetch",
     ("node-fetch", "fetch"): "fetch",
     ("cross-fetch", "fetch"): "fetch",
@@ -133,6 +144,9 @@ class _PendingCall:
     scope: _Scope
     is_new: bool
     factory: Node | None = None
+    #: The argument nodes, when the call is recovered from a parse error and
+    #: ``node`` is its callee.
+    arguments: list[Node] | None = None
 
 
 class _RequestCollector(_Resolver):
@@ -156,6 +170,31 @@ class _RequestCollector(_Resolver):
             return
         if len(parts) == 1 or parts[-1] in _REQUEST_METHOD_NAMES:
             self.calls.append(_PendingCall(node, parts, scope, is_new=False))
+
+    def _visit_error(self, node: Node, scope: _Scope) -> None:
+        """Recover a call whose first argument is a string left unclosed.
+
+        ``fetch("https://host/path`` with no closing quote parses as an
+        expression ending in the callee, followed by an ERROR node that holds
+        ``(``, the quote and the string's text. That text becomes the first
+        argument.
+        """
+        children = node.children
+        if len(children) < 3 or children[0].type != "(" or children[1].type not in ('"', "'"):
+            return
+        fragment = children[2]
+        callee = node.prev_named_sibling
+        # The callee ends the expression before the error: `fetch` in
+        # `const r = await fetch(` is the last node of the declaration.
+        while callee is not None and callee.type not in ("identifier", "member_expression"):
+            callee = callee.named_children[-1] if callee.named_child_count else None
+        if fragment.type != "string_fragment" or callee is None:
+            return
+        if self._source_between(callee.end_byte, node.start_byte)[0].strip():
+            return
+        parts = self._callee_parts(callee)
+        if parts is not None:
+            self.calls.append(_PendingCall(callee, parts, scope, False, arguments=[fragment]))
 
     def _called(
         self, node: Node, function: Node | None, parts: list[str] | None, scope: _Scope
@@ -213,7 +252,7 @@ class _RequestCollector(_Resolver):
         """Recognise a request call and resolve its URL. Returns ``None`` for other calls."""
         node, parts, scope = call.node, call.parts, call.scope
         callee = ".".join(parts)
-        arguments = self._arguments(node)
+        arguments = self._arguments(node) if call.arguments is None else call.arguments
         if call.is_new:
             if len(parts) == 1 or (len(parts) == 2 and parts[0] in _GLOBAL_OBJECTS):
                 return "new " + callee, self._resolve_argument(arguments, 0, scope)
@@ -270,6 +309,16 @@ class _RequestCollector(_Resolver):
         if kind in ("ky", "got", "ofetch"):
             if method is not None and method not in _SHORTHAND_METHODS and method != "raw":
                 return _NOT_REQUEST
+            return self._prefixed_url(client, arguments, scope)
+        if kind == "nuxt-fetch":
+            # `useFetch(url, { baseURL })` passes its options to `$fetch`. The URL
+            # may also be a getter, `useFetch(() => url)`.
+            if method is not None:
+                return _NOT_REQUEST
+            if arguments and arguments[0].type == "arrow_function":
+                body = arguments[0].child_by_field_name("body")
+                if body is not None and body.type != "statement_block":
+                    arguments = [body, *arguments[1:]]
             return self._prefixed_url(client, arguments, scope)
         if kind == "superagent":
             if method is None:

@@ -91,6 +91,9 @@ class _Resolver(_BindingCollector):
             return _DYNAMIC_LITERAL
         if self._is_string_leaf(node):
             return self._fold(node, resolve_part)
+        if kind == "string_fragment":
+            # The text of a string left unclosed, recovered from a parse error.
+            return Literal.at(self._source(node), self._start(node))
         if kind == "binary_expression":
             operator = self._operator(node)
             if operator == "+":
