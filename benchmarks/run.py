@@ -200,7 +200,12 @@ def guard_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "ttai_guard", "check", "--exit-zero", *args]
 
 
-def peer_commands(peers: dict[str, str], target: str) -> dict[str, list[str]]:
+def peer_commands(peers: dict[str, str], target: str, reports: Path) -> dict[str, list[str]]:
+    """Return the peers' command lines; their reports go to files under ``reports``.
+
+    Reports never go to /dev/null: gitleaks writes its report to a temporary
+    file and renames it over the target, which would replace the device.
+    """
     commands: dict[str, list[str]] = {}
     if "gitleaks" in peers:
         commands["gitleaks"] = [
@@ -213,7 +218,7 @@ def peer_commands(peers: dict[str, str], target: str) -> dict[str, list[str]]:
             "--report-format",
             "json",
             "--report-path",
-            "/dev/null",
+            str(reports / "gitleaks.json"),
             "--log-level",
             "error",
         ]
@@ -229,7 +234,7 @@ def peer_commands(peers: dict[str, str], target: str) -> dict[str, list[str]]:
             "--format",
             "json",
             "--output",
-            "/dev/null",
+            str(reports / "kingfisher.json"),
         ]
     if "detect-secrets" in peers:
         commands["detect-secrets"] = [peers["detect-secrets"], "scan", "--all-files", target]
@@ -375,7 +380,9 @@ def main() -> int:
         for label, extra in (("all files", ("--include-build",)), ("default excludes", ())):
             commands = {"ttai-guard": guard_command("--no-cache", *jobs, *extra, ".")}
             if label == "all files":
-                commands.update(peer_commands(peers, "."))
+                reports = work / "reports"
+                reports.mkdir(exist_ok=True)
+                commands.update(peer_commands(peers, ".", reports))
             results = compare(
                 f"Full scan, {label}", commands, corpus, options.rounds, options.timeout, env
             )

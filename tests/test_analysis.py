@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,56 @@ def test_chunked_search_finds_each_token_once(
 def test_vanished_file_reported(tmp_path: Path) -> None:
     report = scan_file(FileJob(tmp_path / "gone.py"), AnalyzerSettings(), 10)
     assert report.vanished is True
+
+
+def test_batch_compacts_clean_reports(tmp_path: Path) -> None:
+    write_files(tmp_path, {"plain.py": "x = 1\n", "secret.py": f'KEY = "{PAT}"\n'})
+    batch = [
+        (str(tmp_path / "plain.py"), False, False),
+        (str(tmp_path / "secret.py"), False, False),
+    ]
+    sent = analysis.scan_batch(batch, AnalyzerSettings(), 1000, digest=False)
+    assert isinstance(sent[0], tuple)
+    assert sent[0][:2] == ("python", "")
+    assert isinstance(sent[1], analysis.FileReport)
+    assert [f.rule for f in sent[1].findings] == ["TTAI101"]
+
+
+def test_expand_report_uses_job_path(tmp_path: Path) -> None:
+    write_files(tmp_path, {"plain.py": "x = 1\n"})
+    job = FileJob(tmp_path / "plain.py")
+    sent = analysis.scan_batch([(str(job.path), False, False)], AnalyzerSettings(), 1000, True)
+    expanded = analysis.expand_report(job, sent[0])
+    direct = scan_file(job, AnalyzerSettings(), 1000, digest=True)
+    assert expanded == direct
+    assert expanded.path is job.path
+
+
+@pytest.mark.parametrize("size", [0, 1, 999, 1000])
+def test_read_whole_file(tmp_path: Path, size: int) -> None:
+    path = tmp_path / "data.txt"
+    path.write_bytes(b"a" * size)
+    report = analysis.FileReport(path)
+    assert analysis._read(path, 1000, report, digest=False) == b"a" * size
+    assert report.signature is not None
+    assert report.signature[0] == size
+
+
+def test_read_all_beyond_expected(tmp_path: Path) -> None:
+    path = tmp_path / "grown.txt"
+    path.write_bytes(b"b" * 5000)
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        # The file is longer than the expected size: the read goes on to the limit.
+        data = analysis._read_all(descriptor, 100, 3001)
+    finally:
+        os.close(descriptor)
+    assert data == b"b" * 3001
+
+
+def test_fifo_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "pipe"
+    os.mkfifo(path)
+    report = analysis.FileReport(path)
+    assert analysis._read(path, 1000, report, digest=False) is None
+    assert report.skipped == "not a regular file"

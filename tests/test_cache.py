@@ -13,7 +13,7 @@ import pytest
 from conftest import PAT, REPOSITORY_ROOT, SK, Run, run_cli, write_files
 
 from ttai_guard import cache
-from ttai_guard.analysis import FileJob, FileReport
+from ttai_guard.analysis import FileJob, FileReport, scan_file
 from ttai_guard.analyzers import AnalyzerSettings
 from ttai_guard.tokens import find_token_bytes
 
@@ -297,3 +297,106 @@ def test_eviction_bounds_entries(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     assert count == 3
     assert signatures == 3
     assert notices == []
+
+
+def test_rerun_keeps_used_at(tree: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    _check(tree, cache_dir)
+    query = "SELECT path, used_at FROM reports ORDER BY path"
+    connection = sqlite3.connect(cache_dir / cache.DATABASE_NAME)
+    before = connection.execute(query).fetchall()
+    connection.close()
+    second = _check(tree, cache_dir)
+    connection = sqlite3.connect(cache_dir / cache.DATABASE_NAME)
+    after = connection.execute(query).fetchall()
+    connection.close()
+    assert _statistics(second) == (4, 0, 0)
+    # A report used again within the touch interval is not written again.
+    assert after == before
+
+
+def _opened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> cache.ResultsCache:
+    monkeypatch.setenv("TTAI_GUARD_CACHE_DIR", str(tmp_path / "cache"))
+    opened = cache.ResultsCache.open(AnalyzerSettings(), 1000, [])
+    assert opened is not None
+    return opened
+
+
+def test_lookup_all_matches_jobs(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = sorted(tree.rglob("*.*"))
+    jobs = [FileJob(path) for path in paths]
+    opened = _opened(tmp_path, monkeypatch)
+    for job in jobs:
+        opened.add(job, scan_file(job, AnalyzerSettings(), 1000, digest=True))
+    opened.close()
+    write_files(tree, {"app/util.js": "export const subtract = (a, b) => a - b;\n"})
+    _age(tree)
+    missing = FileJob(tree / "absent.py")
+    reopened = _opened(tmp_path, monkeypatch)
+    reports = reopened.lookup_all([*jobs, missing, FileJob(tree / "app", build=True)])
+    reopened.close()
+    changed = paths.index(tree / "app" / "util.js")
+    assert [report is None for report in reports] == [
+        *(index == changed for index in range(len(jobs))),
+        True,
+        True,
+    ]
+    assert [report.path for report in reports if report is not None] == [
+        path for index, path in enumerate(paths) if index != changed
+    ]
+    assert reopened.statistics.hits == 3
+    assert reopened.statistics.misses == 3
+
+
+def test_clean_report_stored_compact(tmp_path: Path) -> None:
+    report = FileReport(tmp_path / "a.py", kind="python", skipped="", digest=b"\0" * 32)
+    blob = cache._pickled(report)
+    assert blob is not None
+    loaded = cache._loaded(blob, FileJob(tmp_path / "b.py"))
+    assert loaded == FileReport(tmp_path / "b.py", kind="python")
+
+
+def test_full_report_keeps_job_path(tmp_path: Path) -> None:
+    report = FileReport(tmp_path / "a.py", kind="python", notes=["read at the text level"])
+    blob = cache._pickled(report)
+    assert blob is not None
+    loaded = cache._loaded(blob, FileJob(tmp_path / "b.py"))
+    assert loaded is not None
+    assert loaded.path == tmp_path / "b.py"
+    assert loaded.notes == ["read at the text level"]
+
+
+def test_unreadable_blob_misses(tmp_path: Path) -> None:
+    assert cache._loaded(b"not a pickle", FileJob(tmp_path / "a.py")) is None
+
+
+@pytest.mark.parametrize(
+    ("paths", "low", "high"),
+    [
+        ([b"/a/b/c", b"/a/b/d"], b"/a/b/", b"/a/b0"),
+        ([b"/a/x"], b"/a/x", b"/a/y"),
+        ([b"/a\xff", b"/a\xff\xff"], b"/a\xff", b"/b"),
+        ([b"x", b"y"], b"", b"\xff\xff"),
+    ],
+)
+def test_path_range_bounds(paths: list[bytes], low: bytes, high: bytes) -> None:
+    assert cache._path_range(paths) == (low, high)
+
+
+def test_many_paths_read_as_range(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "_NAMED_LOOKUPS", 1)
+    files = {f"pkg/f{number}.txt": f"line {number}\n" for number in range(3)}
+    files["other/g.txt"] = "other\n"
+    write_files(tmp_path / "tree", files)
+    _age(tmp_path / "tree")
+    jobs = [FileJob(tmp_path / "tree" / name) for name in sorted(files)]
+    opened = _opened(tmp_path, monkeypatch)
+    for job in jobs:
+        opened.add(job, scan_file(job, AnalyzerSettings(), 1000, digest=True))
+    opened.close()
+    reopened = _opened(tmp_path, monkeypatch)
+    reports = reopened.lookup_all(jobs[1:3])
+    reopened.close()
+    assert [report.path if report else None for report in reports] == [j.path for j in jobs[1:3]]

@@ -7,6 +7,7 @@ and contains text that a rule could report (see :func:`needs_parser`).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import re
@@ -91,14 +92,16 @@ _CODE_LANGUAGE = {
 
 #: Python files longer than this (in characters) are not parsed.
 MAX_PYTHON_PARSE = 1_000_000
+# Parses of texts longer than this (in characters) are followed by a garbage
+# collection: on the react-dom bundles of 200 to 400 KB, each parse left 7 to
+# 9 MB to the next collection.
+_COLLECT_AFTER = 100_000
 #: JavaScript, TypeScript and markup files longer than this (in characters)
-#: are read at the text level. Tree-sitter's tree plus the analyzer's Python
-#: objects take about 35 bytes per source byte (9 MB `typescript.js` 5.9:
-#: 340 MB peak RSS).
-# TODO: a cheaper level that still emits requests to API hosts (TTAI201 on a
-# 10 MB minified bundle is tested) would allow a limit near 2 MB, which keeps
-# a worker near 100 MB.
-MAX_SCRIPT_PARSE = 25_000_000
+#: go to the bundle level (:mod:`ttai_guard.analyzers.bundle`) instead of
+#: tree-sitter. Tree-sitter's tree plus the analyzer's Python objects take
+#: about 35 bytes per source byte (9 MB `typescript.js` 5.9: 340 MB peak RSS),
+#: so this limit keeps a worker near 100 MB.
+MAX_SCRIPT_PARSE = 2_000_000
 
 # Every trigger of needs_parser, every token prefix (or piece of one), every
 # ToughTongue host name and the suppression marker `ttai-guard` contains one
@@ -168,35 +171,61 @@ def needs_parser(kind: str, lowered: str, settings: AnalyzerSettings) -> bool:
     return any(word in lowered for word in _REQUEST_WORDS[language])
 
 
+# O_NONBLOCK keeps the open of a FIFO from waiting for a writer; the file
+# type is checked on the open descriptor before anything is read.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
 def _read(path: Path, max_size: int, report: FileReport, digest: bool) -> bytes | None:
-    """Read a regular file without following it into a device or a FIFO."""
+    """Read a regular file without following it into a device or a FIFO.
+
+    One open, one ``fstat`` and usually one ``read`` of the size that
+    ``fstat`` returned plus one byte, which shows whether the file grew.
+    """
     try:
-        info = os.stat(path)
+        descriptor = os.open(path, _OPEN_FLAGS)
     except FileNotFoundError:
         report.vanished = True
         return None
     except OSError as error:
         report.error = f"cannot read: {error.strerror}"
         return None
-    if not stat.S_ISREG(info.st_mode):
-        report.skipped = "not a regular file"
-        return None
-    report.signature = (info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev)
-    if info.st_size > max_size:
-        report.skipped = (
-            f"larger than max-file-size ({info.st_size} > {max_size} bytes); "
-            "searched for tokens only"
-        )
-        _scan_large(path, report, digest)
-        return None
     try:
-        with open(path, "rb") as handle:
-            return handle.read(max_size + 1)
-    except FileNotFoundError:
-        report.vanished = True
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            report.skipped = "not a regular file"
+            return None
+        report.signature = (info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev)
+        if info.st_size > max_size:
+            report.skipped = (
+                f"larger than max-file-size ({info.st_size} > {max_size} bytes); "
+                "searched for tokens only"
+            )
+            _scan_large(path, report, digest)
+            return None
+        return _read_all(descriptor, min(info.st_size, max_size) + 1, max_size + 1)
     except OSError as error:
         report.error = f"cannot read: {error.strerror}"
-    return None
+        return None
+    finally:
+        os.close(descriptor)
+
+
+def _read_all(descriptor: int, expected: int, limit: int) -> bytes:
+    """Read up to ``limit`` bytes, asking for ``expected`` first."""
+    first = os.read(descriptor, expected)
+    if len(first) < expected or expected >= limit:
+        # A short read of a regular file means its end was reached.
+        return first
+    parts = [first]
+    total = len(first)
+    while total < limit:
+        more = os.read(descriptor, min(limit - total, _CHUNK))
+        if not more:
+            break
+        parts.append(more)
+        total += len(more)
+    return b"".join(parts)
 
 
 _CHUNK = 4 * 1024 * 1024
@@ -268,6 +297,10 @@ def analyze_text(kind: str, text: str, settings: AnalyzerSettings, suffix: str =
         from ttai_guard.analyzers import python
 
         return python.analyze(text, settings)
+    if kind in _SCRIPT_KINDS and len(text) > MAX_SCRIPT_PARSE:
+        from ttai_guard.analyzers import bundle
+
+        return bundle.analyze(text, settings, filekinds.JS_DIALECTS.get(kind, "javascript"))
     if kind in filekinds.JS_DIALECTS:
         from ttai_guard.analyzers import javascript
 
@@ -327,12 +360,16 @@ def _facts_for(
         return text_analyzer.analyze(text, settings)
     if kind in _SCRIPT_KINDS and len(text) > MAX_SCRIPT_PARSE:
         report.notes.append(
-            f"read at the text level: larger than {MAX_SCRIPT_PARSE} characters, "
-            "the limit for parsing JavaScript, TypeScript and markup"
+            f"read at the bundle level: larger than {MAX_SCRIPT_PARSE} characters, the limit "
+            "for parsing JavaScript, TypeScript and markup; URLs held in variables are not seen"
         )
-        return text_analyzer.analyze(text, settings)
     try:
         facts = analyze_text(kind, text, settings, suffix)
+        if len(text) > _COLLECT_AFTER:
+            # The analyzers leave reference cycles (scopes, bindings and tree
+            # nodes) that only the cyclic collector frees. Collecting now
+            # keeps a worker's memory from growing by several MB per parse.
+            gc.collect()
     except AnalysisError as error:
         report.notes.append(f"read at the text level: {error}")
         return text_analyzer.analyze(text, settings)
@@ -473,6 +510,51 @@ def _nothing_to_report(kind: str, data: bytes, settings: AnalyzerSettings) -> bo
     except UnicodeDecodeError:
         return False
     return True
+
+
+#: A report that contains only (kind, skipped, signature, digest): what a worker
+#: process sends back for most files, because it pickles in a fraction of the
+#: time a FileReport with its Path takes.
+CompactReport = tuple[str, str, tuple[int, int, int, int] | None, bytes]
+
+
+def scan_batch(
+    batch: list[tuple[str, bool, bool]], settings: AnalyzerSettings, max_size: int, digest: bool
+) -> list[FileReport | CompactReport]:
+    """Scan (path, build, secrets_belong_here) jobs in a worker process.
+
+    Reports with nothing but a kind and a skip reason come back as
+    :data:`CompactReport` tuples; :func:`expand_report` rebuilds them.
+    """
+    reports: list[FileReport | CompactReport] = []
+    for path, build, belongs in batch:
+        report = scan_file(FileJob(Path(path), build, belongs), settings, max_size, digest)
+        if is_compact(report):
+            reports.append((report.kind, report.skipped, report.signature, report.digest))
+        else:
+            reports.append(report)
+    return reports
+
+
+def is_compact(report: FileReport) -> bool:
+    """Tell whether a report contains nothing but its kind, skip reason, signature and digest."""
+    return not (
+        report.findings
+        or report.notes
+        or report.unused_ignores
+        or report.client_facts is not None
+        or report.error
+        or report.vanished
+    )
+
+
+def expand_report(job: FileJob, sent: FileReport | CompactReport) -> FileReport:
+    """Return the FileReport for ``job`` from what :func:`scan_batch` sent."""
+    if isinstance(sent, FileReport):
+        sent.path = job.path
+        return sent
+    kind, skipped, signature, digest = sent
+    return FileReport(job.path, kind=kind, skipped=skipped, signature=signature, digest=digest)
 
 
 def scan_file(

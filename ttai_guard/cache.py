@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ttai_guard import __version__
-from ttai_guard.analysis import FileJob, FileReport
+from ttai_guard.analysis import FileJob, FileReport, is_compact
 from ttai_guard.analyzers import AnalyzerSettings
 from ttai_guard.tokens import find_token_bytes
 
@@ -48,6 +48,13 @@ _RACY_NS = 2_000_000_000
 _BUSY_TIMEOUT_S = 5.0
 # Rules whose finding identity is the secret itself.
 _SECRET_IDENTITY_RULES = frozenset({"TTAI101", "TTAI102"})
+# Up to this many paths are looked up by name in one query; more are read as
+# a range (SQLite allows 32,766 parameters since 3.32, 999 before).
+_NAMED_LOOKUPS = 500
+# A report read again within this many nanoseconds of its last recorded use
+# keeps its old `used_at`, so an unchanged re-run writes nothing. Eviction
+# order is then exact to within this interval.
+_TOUCH_INTERVAL_NS = 3600 * 1_000_000_000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS signatures (
@@ -130,6 +137,10 @@ def storable(report: FileReport) -> bool:
 
 
 def _pickled(report: FileReport) -> bytes | None:
+    if is_compact(report):
+        # Most files have nothing to report: a (kind, skipped) pair loads
+        # without rebuilding a FileReport and its Path.
+        return pickle.dumps((report.kind, report.skipped), protocol=pickle.HIGHEST_PROTOCOL)
     stored = FileReport(
         path=report.path,
         findings=report.findings,
@@ -179,6 +190,12 @@ class ResultsCache:
         """Open (creating if needed) the cache; on failure add a notice and return None."""
         directory = cache_directory()
         location = directory / DATABASE_NAME
+        if not directory.is_absolute():
+            notices.append(
+                f"results cache not used: TTAI_GUARD_CACHE_DIR={directory} is a relative path; "
+                "set it to an absolute path"
+            )
+            return None
         try:
             directory.mkdir(mode=0o700, parents=True, exist_ok=True)
             problem = _unsafe_directory(directory)
@@ -195,7 +212,13 @@ class ResultsCache:
             except sqlite3.Error:
                 connection.close()
                 raise
-        except (OSError, sqlite3.Error) as error:
+        except (OSError, sqlite3.OperationalError) as error:
+            # The directory or file cannot be created, opened or written.
+            notices.append(
+                f"results cache at {location} cannot be used ({error}); scanning without it"
+            )
+            return None
+        except sqlite3.Error as error:
             notices.append(
                 f"results cache at {location} is unreadable ({error}); scanning without it. "
                 "Delete the file to rebuild the cache."
@@ -206,48 +229,90 @@ class ResultsCache:
 
     def lookup(self, job: FileJob) -> FileReport | None:
         """Return the stored report for ``job`` if the file is unchanged since it was stored."""
+        return self.lookup_all([job])[0]
+
+    def lookup_all(self, jobs: list[FileJob]) -> list[FileReport | None]:
+        """Return the stored report of each job whose file is unchanged, else ``None``.
+
+        Reads every candidate row in one query, so a run costs one ``stat``
+        per file and no query per file.
+        """
+        keys: dict[tuple[bool, bool], bytes] = {}
+        wanted: list[tuple[bytes, bytes, tuple[int, int, int, int]] | None] = []
+        for job in jobs:
+            try:
+                info = os.stat(job.path)
+            except OSError:
+                wanted.append(None)
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                wanted.append(None)
+                continue
+            flags = (job.build, job.secrets_belong_here)
+            if flags not in keys:
+                keys[flags] = _job_key(self.configuration, job)
+            wanted.append((os.fsencode(job.path), keys[flags], _signature(info)))
+        rows = self._stored_rows([item[0] for item in wanted if item is not None], keys)
+        now = time.time_ns()
+        reports: list[FileReport | None] = []
+        for job, item in zip(jobs, wanted, strict=True):
+            report = None
+            if item is not None:
+                path, configuration, signature = item
+                row = rows.get((path, configuration))
+                if row is not None and row[0] == signature:
+                    report = _loaded(row[2], job)
+                    if report is not None and now - row[3] > _TOUCH_INTERVAL_NS:
+                        self._used.append((configuration, path, row[1]))
+            if report is None:
+                self.statistics.misses += 1
+            else:
+                self.statistics.hits += 1
+            reports.append(report)
+        return reports
+
+    def _stored_rows(
+        self, paths: list[bytes], keys: dict[tuple[bool, bool], bytes]
+    ) -> dict[tuple[bytes, bytes], tuple[tuple[int, int, int, int], bytes, bytes, int]]:
+        """Return (signature, digest, report, used_at) by (path, configuration) for ``paths``.
+
+        A few paths are looked up by name. Many are read as one range of the
+        primary key, every stored path under their common directory, which
+        costs less than sending each path to SQLite; the caller ignores the
+        rows it did not ask for.
+        """
+        if self._broken or not paths:
+            return {}
+        configurations = list(keys.values())
+        marks = ", ".join("?" * len(configurations))
+        select = (
+            "SELECT s.path, r.configuration, s.size, s.mtime_ns, s.inode, s.device, "
+            "s.digest, r.report, r.used_at "
+            "FROM signatures s JOIN reports r ON r.path = s.path AND r.digest = s.digest "
+            f"AND r.configuration IN ({marks}) "
+        )
+        queries: list[tuple[str, list[bytes]]] = []
+        if len(paths) <= _NAMED_LOOKUPS:
+            queries.append((select + f"WHERE s.path IN ({', '.join('?' * len(paths))})", paths))
+        else:
+            low, high = _path_range(paths)
+            queries.append((select + "WHERE s.path >= ? AND s.path < ?", [low, high]))
+        found = {}
         try:
-            info = os.stat(job.path)
-        except OSError:
-            self.statistics.misses += 1
-            return None
-        if not stat.S_ISREG(info.st_mode):
-            self.statistics.misses += 1
-            return None
-        if self._broken:
-            self.statistics.misses += 1
-            return None
-        path = os.fsencode(job.path)
-        configuration = _job_key(self.configuration, job)
-        try:
-            row = self.connection.execute(
-                "SELECT s.size, s.mtime_ns, s.inode, s.device, s.digest, r.report "
-                "FROM signatures s JOIN reports r "
-                "ON r.path = s.path AND r.digest = s.digest AND r.configuration = ? "
-                "WHERE s.path = ?",
-                (configuration, path),
-            ).fetchone()
+            for query, parameters in queries:
+                cursor = self.connection.execute(query, [*configurations, *parameters])
+                for path, configuration, size, mtime, inode, device, digest, blob, used in cursor:
+                    found[(path, configuration)] = (
+                        (size, mtime, inode, device),
+                        digest,
+                        blob,
+                        used,
+                    )
         except sqlite3.Error as error:
             self._fail("read", error)
             self._broken = True
-            self.statistics.misses += 1
-            return None
-        if row is None or tuple(row[:4]) != _signature(info):
-            self.statistics.misses += 1
-            return None
-        try:
-            report = pickle.loads(row[5])
-        except Exception:
-            # A pickle from an older layout of FileReport: scan the file again.
-            self.statistics.misses += 1
-            return None
-        if not isinstance(report, FileReport):
-            self.statistics.misses += 1
-            return None
-        report.path = job.path
-        self._used.append((configuration, path, row[4]))
-        self.statistics.hits += 1
-        return report
+            return {}
+        return found
 
     def add(self, job: FileJob, report: FileReport) -> None:
         """Queue a fresh report for writing when the run closes the cache."""
@@ -305,6 +370,40 @@ class ResultsCache:
         message = f"results cache at {self.location}: {action} failed ({error}); results not cached"
         if message not in self.notices:
             self.notices.append(message)
+
+
+def _path_range(paths: list[bytes]) -> tuple[bytes, bytes]:
+    """Return the [low, high) range of byte strings that starts with the paths' common prefix."""
+    # The common prefix of the smallest and the largest string is that of all.
+    first, last = min(paths), max(paths)
+    length = 0
+    while length < min(len(first), len(last)) and first[length] == last[length]:
+        length += 1
+    prefix = first[:length]
+    # The smallest byte string above every string that starts with `prefix`:
+    # drop trailing 0xff bytes, then increment the last byte.
+    stripped = prefix.rstrip(b"\xff")
+    if not stripped:
+        return b"", b"\xff" * (max(map(len, paths)) + 1)
+    return prefix, stripped[:-1] + bytes((stripped[-1] + 1,))
+
+
+def _loaded(blob: bytes, job: FileJob) -> FileReport | None:
+    """Rebuild a stored report for ``job``, or return ``None`` for an unreadable blob."""
+    try:
+        stored = pickle.loads(blob)
+    except Exception:
+        # A pickle from an older layout of FileReport: scan the file again.
+        return None
+    if isinstance(stored, tuple) and len(stored) == 2:
+        kind, skipped = stored
+        if isinstance(kind, str) and isinstance(skipped, str):
+            return FileReport(job.path, kind=kind, skipped=skipped)
+        return None
+    if not isinstance(stored, FileReport):
+        return None
+    stored.path = job.path
+    return stored
 
 
 def _evict(cursor: sqlite3.Cursor) -> None:

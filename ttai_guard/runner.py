@@ -6,13 +6,12 @@ import fnmatch
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from ttai_guard import filekinds
-from ttai_guard.analysis import FileJob, FileReport, scan_file
+from ttai_guard.analysis import FileJob, FileReport, expand_report, scan_batch, scan_file
 from ttai_guard.analyzers import AnalyzerSettings
 from ttai_guard.cache import CacheStatistics, ResultsCache
 from ttai_guard.decoding import decode
@@ -38,6 +37,8 @@ from ttai_guard.suppressions import suppresses
 DEFAULT_MAX_FILE_SIZE = 25 * 1024 * 1024
 # Below this many files, starting worker processes costs more than it saves.
 _PARALLEL_THRESHOLD = 48
+# Files per batch sent to a worker process, at most.
+_BATCH_SIZE = 16
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ def _scan_all(
         return
     result.cache = cache.statistics
     try:
-        cached = [cache.lookup(job) for job in jobs]
+        cached = cache.lookup_all(jobs)
         missing = [job for job, report in zip(jobs, cached, strict=True) if report is None]
         fresh = _scan_fresh(missing, options, digest=True)
         for job, report in zip(jobs, cached, strict=True):
@@ -167,15 +168,41 @@ def _scan_all(
 
 
 def _scan_fresh(jobs: list[FileJob], options: ScanOptions, digest: bool) -> Iterator[FileReport]:
-    work = partial(
-        scan_file, settings=options.settings, max_size=options.max_file_size, digest=digest
-    )
     workers = _worker_count(options, len(jobs))
     if workers == 1:
+        work = partial(
+            scan_file, settings=options.settings, max_size=options.max_file_size, digest=digest
+        )
         yield from map(work, jobs)
         return
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Small batches keep both workers busy to the end: neighbouring files
+    # (a package's large bundles) would otherwise land in one batch. Jobs
+    # travel as plain tuples and most reports come back as compact tuples,
+    # because pickling Path objects dominated the parent's time.
+    size = max(1, min(_BATCH_SIZE, len(jobs) // (workers * 8)))
+    batches = [jobs[start : start + size] for start in range(0, len(jobs), size)]
     with ProcessPoolExecutor(max_workers=workers) as executor:
-        yield from executor.map(work, jobs, chunksize=max(1, min(64, len(jobs) // (workers * 8))))
+        futures = [
+            executor.submit(
+                scan_batch,
+                [(str(job.path), job.build, job.secrets_belong_here) for job in batch],
+                options.settings,
+                options.max_file_size,
+                digest,
+            )
+            for batch in batches
+        ]
+        try:
+            for batch, future in zip(batches, futures, strict=True):
+                for job, sent in zip(batch, future.result(), strict=True):
+                    yield expand_report(job, sent)
+        finally:
+            # When the caller stops early (an error, Ctrl-C), batches not yet
+            # started are dropped instead of delaying the executor's shutdown.
+            for future in futures:
+                future.cancel()
 
 
 def _is_suppressed(hit: RepositoryHit) -> bool:
