@@ -5,7 +5,10 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from conftest import run_cli, write_files
+import pytest
+from conftest import PAT, run_cli, write_files
+
+from ttai_guard.fixes import FileEdit
 
 
 def git_ignores(repo: Path, path: str) -> bool:
@@ -87,3 +90,73 @@ def test_symlinked_gitignore_not_written(repo: Path, tmp_path: Path) -> None:
     assert "not a regular file, so it was not changed" in run.stderr
     assert target.read_text() == "dist/\n"
     assert run.code == 1
+
+
+def test_diff_no_final_newline_applies(repo: Path) -> None:
+    write_files(repo, {".gitignore": "dist/"})
+    run = run_cli(repo, "check", "--diff")
+    assert run.stdout == (
+        "--- a/.gitignore\n+++ b/.gitignore\n@@ -1 +1,3 @@\n-dist/\n"
+        "\\ No newline at end of file\n+dist/\n+.env\n+.env.local\n"
+    )
+    patch = repo.parent / "fix.patch"
+    patch.write_text(run.stdout)
+    check = subprocess.run(
+        ["git", "apply", "--check", str(patch)], cwd=repo, capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stderr
+    subprocess.run(["git", "apply", str(patch)], cwd=repo, check=True)
+    assert (repo / ".gitignore").read_text() == "dist/\n.env\n.env.local\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        ((), 1),
+        (("--fail-on", "error"), 1),
+        (("--exit-zero",), 0),
+        (("--select", "TTAI401"), 0),
+    ],
+)
+def test_diff_exit_with_findings(repo: Path, args: tuple[str, ...], code: int) -> None:
+    write_files(repo, {".gitignore": ".env*\n", "a.py": f'X = "{PAT}"\n'})
+    run = run_cli(repo, "check", "--diff", *args)
+    assert run.stdout == ""
+    assert run.code == code
+
+
+def test_diff_masked_diff_redacts_found_secret(tmp_path: Path) -> None:
+    secret = "Hq3Zm8Vt1Lw5Rb9Xk2Pd7Nc4"
+    edit = FileEdit(tmp_path / "a.py", f'K = "{secret}"\n', 'K = os.environ["K"]\n', ())
+    text = edit.masked_diff("a.py", {secret})
+    assert text == (
+        '--- a/a.py\n+++ b/a.py\n@@ -1 +1 @@\n-K = "Hq…(24 chars)"\n+K = os.environ["K"]\n'
+    )
+
+
+def test_utf16_bom_utf8_text_searched(tmp_path: Path) -> None:
+    data = b"\xff\xfe" + f'X = "{PAT}"\n'.encode()
+    (tmp_path / "a.txt").write_bytes(data)
+    run = run_cli(tmp_path, "check", "--no-cache", "--format", "json")
+    assert run.findings() == [("TTAI101", "a.txt", 1, 6)]
+
+
+def test_cache_relative_dir_rejected(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("X = 1\n")
+    run = run_cli(tmp_path, "check", "a.py", env={"TTAI_GUARD_CACHE_DIR": "cache"})
+    assert run.code == 0
+    assert (
+        "results cache not used: TTAI_GUARD_CACHE_DIR=cache is a relative path; "
+        "set it to an absolute path"
+    ) in run.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.py"]
+
+
+def test_cache_path_is_file_notice(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("X = 1\n")
+    (tmp_path / "cachefile").write_text("")
+    run = run_cli(
+        tmp_path, "check", "a.py", env={"TTAI_GUARD_CACHE_DIR": str(tmp_path / "cachefile")}
+    )
+    assert "cannot be used ([Errno 17] File exists" in run.stderr
+    assert "Delete the file" not in run.stderr

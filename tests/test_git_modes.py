@@ -285,3 +285,39 @@ def test_since_binary_wholly_changed(base: Path) -> None:
     write_files(base, {"blob.dat": b"\0\x01" + PAT.encode() + b"\nline 2\n"})
     run = run_cli(base, "check", "--since", "HEAD", "--format", "json")
     assert run.findings() == [("TTAI101", "blob.dat", 1, 3)]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["a b.py", "tab\there.py", 'quote"d.py', "caf\u00e9.py", "sp ace/\u00fc ber.py"],
+)
+def test_since_unusual_file_names(base: Path, name: str) -> None:
+    write_files(base, {name: "A = 1\n\n\nB = 2\n"})
+    commit_all(base)
+    write_files(base, {name: f'A = 1\n\n\nB = "{PAT}"\n'})
+    run = run_cli(base, "check", "--since", "HEAD", "--format", "json")
+    assert run.findings() == [("TTAI101", name, 4, 6)]
+
+
+def test_since_added_line_like_header(base: Path) -> None:
+    lines = ["A = 1\n", "B = 2\n", "C = 3\n", "D = 4\n", "E = 5\n"]
+    write_files(base, {"m.py": "".join(lines)})
+    commit_all(base)
+    lines[1] = "++ 1\n"
+    lines[4] = f'E = "{SK}"\n'
+    write_files(base, {"m.py": "".join(lines)})
+    diff = git(base, "diff", "--unified=0", "HEAD", "--", "m.py")
+    assert "\n+++ 1\n" in diff
+    run = run_cli(base, "check", "--since", "HEAD", "--select", "TTAI101", "--format", "json")
+    assert run.findings() == [("TTAI101", "m.py", 5, 6)]
+
+
+@pytest.mark.parametrize("mode", ["--fix", "--diff"])
+def test_staged_fix_usage(base: Path, mode: str) -> None:
+    write_files(base, {".gitignore": "dist/\n"})
+    git(base, "add", ".gitignore")
+    run = run_cli(base, "check", "--staged", mode)
+    assert run.code == 2
+    assert "cannot be combined with --staged" in run.stderr
+    assert "then stage the changes with `git add`" in run.stderr
+    assert (base / ".gitignore").read_text() == "dist/\n"

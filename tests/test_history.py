@@ -252,3 +252,29 @@ def test_audit_includes_history(leaked: tuple[Path, str]) -> None:
         f"app.py:3:10: TTAI501 [error] Token `ttai_pat_Zq4L…(44 chars)` was committed in {first}"
         in (run.stdout)
     )
+
+
+def test_history_narrowed_paths_see_tree(repo: Path) -> None:
+    write_files(
+        repo,
+        {
+            ".gitignore": GITIGNORE,
+            "web/src/a.py": f'T = "{PAT}"\n',
+            "server/b.py": f'T = "{PAT}"\n',
+        },
+    )
+    commit_all(repo, "one")
+    write_files(repo, {"web/src/a.py": "T = None\n"})
+    commit_all(repo, "two")
+    run = run_cli(repo, "check", "--history", "--format", "json", "web/src/a.py")
+    assert run.code == 0
+    assert run.findings() == []
+
+
+def test_history_narrowed_paths_removed_token(repo: Path) -> None:
+    write_files(repo, {".gitignore": GITIGNORE, "web/a.py": f'T = "{PAT}"\n', "b.py": "X = 1\n"})
+    commit_all(repo, "one")
+    write_files(repo, {"web/a.py": "T = None\n"})
+    commit_all(repo, "two")
+    run = run_cli(repo, "check", "--history", "--format", "json", "b.py")
+    assert run.findings() == [("TTAI501", "web/a.py", 1, 6)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import PAT, SK, git, run_cli, write_files
 
+from ttai_guard.fixes import ApplyError, FileEdit, apply_edits
+from ttai_guard.tokens import redact
+from ttai_guard.unsafe_fixes import _compile_problem
 from ttai_guard.unsafe_python import TokenSite, rewrite_python
 
 GITIGNORE = ".env\n.env.local\n"
@@ -308,3 +312,190 @@ def test_unsafe_fixes_alone_notice(repo: Path) -> None:
     run = run_cli(repo, "check", "--unsafe-fixes")
     assert run.code == 0
     assert "--unsafe-fixes does nothing without --fix or --diff" in run.stderr
+
+
+DOCSTRING_REASON = "a docstring is documentation, not configuration: remove the token by hand"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        f'"""Client for {PAT}."""\nfrom __future__ import annotations\n',
+        f'class A:\n    """Uses {PAT}."""\n',
+        f'def f() -> None:\n    "Uses " "{PAT}"\n',
+        f'X = 1\n"""Attribute note: {PAT}."""\n',
+    ],
+)
+def test_docstring_not_rewritten(repo: Path, source: str) -> None:
+    write_files(repo, {".gitignore": GITIGNORE, "a.py": source})
+    run = fix(repo)
+    assert (repo / "a.py").read_text() == source
+    assert not (repo / ".env").exists()
+    assert DOCSTRING_REASON in run.stderr
+
+
+def test_docstring_kept_beside_moved_token(repo: Path) -> None:
+    source = (
+        f'"""Client; the old token {SK} is revoked."""\n'
+        "from __future__ import annotations\n"
+        f'TOKEN = "{PAT}"\n'
+    )
+    write_files(repo, {".gitignore": GITIGNORE, "a.py": source})
+    fix(repo)
+    assert (repo / "a.py").read_text() == (
+        f'"""Client; the old token {SK} is revoked."""\n'
+        "from __future__ import annotations\n"
+        "import os\n"
+        'TOKEN = os.environ["TTAI_TOKEN"]\n'
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", "import a; print(a.__doc__[:6], a.TOKEN)"],
+        cwd=repo,
+        env={**os.environ, "TTAI_TOKEN": "one"},
+        capture_output=True,
+        text=True,
+    )
+    assert completed.stdout == "Client one\n"
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        (f'def f(os):\n    return "{PAT}"\n', "a name `os` other than the module is visible"),
+        (f'import json as os\nX = "{PAT}"\n', "a name `os` other than the module is visible"),
+        (f'import os\nos = None\nX = "{PAT}"\n', "a name `os` other than the module is visible"),
+        (
+            f'from typing import Literal\nK = Literal["{PAT}"]\n',
+            "it is a type in a `Literal[...]` subscript",
+        ),
+    ],
+)
+def test_python_shadowed_or_typed(repo: Path, source: str, reason: str) -> None:
+    write_files(repo, {".gitignore": GITIGNORE, "a.py": source})
+    run = fix(repo)
+    assert (repo / "a.py").read_text() == source
+    assert not (repo / ".env").exists()
+    assert f"was not moved: {reason}" in run.stderr
+
+
+def test_local_import_os_not_shadowing() -> None:
+    source = f'def f():\n    import os\n    return "{PAT}"\n'.encode()
+    new, outcomes = rewrite_python(source, [TokenSite(PAT, 3, 13)], lambda token, binding: "T")
+    assert new.decode() == ('import os\ndef f():\n    import os\n    return os.environ["T"]\n')
+    assert outcomes[0].reason == ""
+
+
+def test_compile_problem_reported() -> None:
+    assert _compile_problem(b"x = 1\n", Path("a.py")) == ""
+    assert _compile_problem(b"x = 1\nfrom __future__ import annotations\n", Path("a.py")) == (
+        "line 2: from __future__ imports must occur at the beginning of the file"
+    )
+
+
+def test_env_directory_exit_2(repo: Path) -> None:
+    write_files(repo, {"a.py": f'X = "{PAT}"\n'})
+    (repo / ".env").mkdir()
+    before = snapshot(repo)
+    run = run_cli(repo, "check", "--fix", "--unsafe-fixes")
+    assert run.code == 2
+    assert "cannot write .env: Is a directory; no file was changed" in run.stderr
+    assert "internal error" not in run.stderr
+    assert snapshot(repo) == before
+    assert sorted(path.name for path in repo.iterdir()) == [".env", ".git", "a.py"]
+
+
+def test_env_symlink_not_replaced(repo: Path, tmp_path: Path) -> None:
+    shared = tmp_path / "shared.env"
+    shared.write_text("OTHER=1\n")
+    write_files(repo, {".gitignore": GITIGNORE, "a.py": f'X = "{PAT}"\n'})
+    (repo / ".env").symlink_to(shared)
+    run = fix(repo)
+    assert (repo / ".env").is_symlink()
+    assert shared.read_text() == "OTHER=1\n"
+    assert (repo / "a.py").read_text() == f'X = "{PAT}"\n'
+    assert "was not moved: .env is a symbolic link; move the token by hand" in run.stderr
+
+
+def test_new_env_owner_only(repo: Path) -> None:
+    write_files(repo, {".gitignore": GITIGNORE, "a.py": f'X = "{PAT}"\n'})
+    fix(repo)
+    assert stat.S_IMODE((repo / ".env").stat().st_mode) == 0o600
+
+
+def test_apply_edits_restores_on_failure(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    gitignore = tmp_path / ".gitignore"
+    gitignore.write_text("dist/\n")
+    edits = [
+        FileEdit(env, "", "T=1\n", ()),
+        FileEdit(gitignore, "dist/\n", "dist/\n.env\n", ()),
+        FileEdit(tmp_path / "missing" / "a.py", "", "x = 1\n", ()),
+    ]
+    with pytest.raises(ApplyError) as raised:
+        apply_edits(edits)
+    assert "No such file or directory; no file was changed" in str(raised.value)
+    assert not env.exists()
+    assert gitignore.read_text() == "dist/\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".gitignore"]
+
+
+def test_fix_reports_positions_after_rewrite(repo: Path) -> None:
+    source = f'"""Doc."""\nX = "{PAT}"\n\n\ndef f(os):\n    return "{SK}"\n'
+    write_files(repo, {".gitignore": GITIGNORE, "a.py": source})
+    run = run_cli(repo, "check", "--fix", "--unsafe-fixes", "--format", "json")
+    assert run.code == 1
+    assert run.findings() == [("TTAI101", "a.py", 7, 13)]
+
+
+def test_diff_masks_env_and_context(repo: Path) -> None:
+    api_key = "Zr81kdq0PLmn72hsgWqa5Tc9Ve3Bx6Ny"
+    bearer = "Yt4Wq8Lm2Ns6Kp0Vr3Xb7Jd1Hf5Gz9Cu"
+    write_files(
+        repo,
+        {
+            ".gitignore": GITIGNORE,
+            ".env": f"TTAI_API_KEY={api_key}\nDB_PASSWORD=hunter2hunter2\n",
+            "api.py": (
+                'URL = "https://api.toughtongueai.com/api/public/sessions"\n'
+                f'HEADERS = {{"Authorization": "Bearer {bearer}"}}\n'
+                f'TOKEN = "{PAT}"\n'
+            ),
+        },
+    )
+    run = run_cli(repo, "check", "--diff", "--unsafe-fixes")
+    assert run.code == 1
+    assert " TTAI_API_KEY=Zr…(32 chars)\n" in run.stdout
+    assert " DB_PASSWORD=hu…(14 chars)\n" in run.stdout
+    assert "+TTAI_TOKEN=ttai_pat_Zq4L…(44 chars)\n" in run.stdout
+    assert f'"Bearer {redact(bearer)}"' in run.stdout
+    for secret in (api_key, bearer, "hunter2hunter2", PAT):
+        assert secret not in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("source", "after"),
+    [
+        (
+            f'const TTAI_TOKEN: string = "{PAT}";\n',
+            'const TTAI_TOKEN: string = process.env.TTAI_TOKEN ?? "";\n',
+        ),
+        (
+            f'class C {{\n  ttaiToken: string = "{PAT}";\n}}\n',
+            'class C {\n  ttaiToken: string = process.env.TTAI_TOKEN ?? "";\n}\n',
+        ),
+        (f'const TTAI_TOKEN = "{PAT}";\n', "const TTAI_TOKEN = process.env.TTAI_TOKEN;\n"),
+    ],
+    ids=["typed-const", "typed-field", "untyped-const"],
+)
+def test_typescript_annotated_default(repo: Path, source: str, after: str) -> None:
+    write_files(repo, {".gitignore": GITIGNORE, "server/config.ts": source})
+    fix(repo)
+    assert (repo / "server" / "config.ts").read_text() == after
+
+
+def test_typescript_enum_refused(repo: Path) -> None:
+    source = f'enum Keys {{\n  Live = "{PAT}",\n}}\n'
+    write_files(repo, {".gitignore": GITIGNORE, "server/keys.ts": source})
+    run = fix(repo)
+    assert (repo / "server" / "keys.ts").read_text() == source
+    assert "was not moved: it is an enum member, which must be a constant" in run.stderr

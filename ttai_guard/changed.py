@@ -23,7 +23,7 @@ from ttai_guard.filekinds import is_env_file_name
 from ttai_guard.finding import Finding
 from ttai_guard.gitrepo import run_git, unquote_path
 
-_HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+_HUNK = re.compile(rb"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 _DIFF_OPTIONS = [
     "--no-ext-diff",
     "--no-textconv",
@@ -98,24 +98,54 @@ class Changes:
 
 
 def _parse_patch(output: bytes, changes: Changes) -> None:
+    """Record the new-side line numbers of every hunk of a ``--unified=0`` patch.
+
+    A hunk body is exactly as long as its ``@@ -a,b +c,d @@`` header says
+    (``\\ No newline`` markers aside), so an added line that starts with
+    ``++ `` is read as hunk text, not as a file header.
+    """
     current: str | None = None
+    old_left = new_left = 0
     for line in output.split(b"\n"):
+        if old_left > 0 or new_left > 0:
+            if line.startswith(b"+"):
+                new_left -= 1
+            elif line.startswith(b"-"):
+                old_left -= 1
+            elif line.startswith(b" "):
+                old_left -= 1
+                new_left -= 1
+            continue
         if line.startswith(b"diff --git "):
             current = None
         elif line.startswith(b"+++ "):
-            target = line[4:]
-            if target == b"/dev/null":
-                current = None
-            else:
-                path = unquote_path(target)
-                current = path[2:] if path.startswith("b/") else path
+            current = _header_path(line[4:])
+            if current is not None:
                 changes.lines.setdefault(current, set())
-        elif current is not None and line.startswith(b"@@ "):
+        elif line.startswith(b"@@ "):
             match = _HUNK.match(line)
-            if match:
-                start = int(match.group(1))
-                count = int(match.group(2)) if match.group(2) is not None else 1
-                changes.lines[current].update(range(start, start + count))
+            if match is None:
+                continue
+            old_left = int(match.group(2)) if match.group(2) is not None else 1
+            start = int(match.group(3))
+            new_left = int(match.group(4)) if match.group(4) is not None else 1
+            if current is not None:
+                changes.lines[current].update(range(start, start + new_left))
+
+
+def _header_path(target: bytes) -> str | None:
+    """Return the path of a ``+++`` header, or None for ``/dev/null``.
+
+    git ends the header with a TAB when the name contains a space, and
+    C-quotes a name with a TAB, a quote, a control or a non-ASCII character,
+    so a TAB at the end is never part of the name.
+    """
+    if target.endswith(b"\t"):
+        target = target[:-1]
+    if target == b"/dev/null":
+        return None
+    path = unquote_path(target)
+    return path[2:] if path.startswith("b/") else path
 
 
 def _parse_numstat(output: bytes, changes: Changes) -> None:

@@ -19,7 +19,7 @@ from ttai_guard.baseline import BaselineError, apply_baseline, write_baseline
 from ttai_guard.config import Config, ConfigError, find_config, load_config
 from ttai_guard.discovery import DEFAULT_EXCLUDED_DIRS, DiscoveryError
 from ttai_guard.finding import LEVEL_RANK, Finding
-from ttai_guard.fixes import FileEdit, apply_edits, plan_gitignore_fixes
+from ttai_guard.fixes import ApplyError, FileEdit, apply_edits, plan_gitignore_fixes
 from ttai_guard.outputfile import write_output_file
 from ttai_guard.progress import ProgressBar
 from ttai_guard.reporters import display_path, printable
@@ -237,28 +237,20 @@ def _plan_fixes(
 def _plan_unsafe_fixes(result: ScanResult, options: ScanOptions) -> UnsafeFixPlan:
     from ttai_guard.unsafe_fixes import plan_unsafe_fixes
 
-    if options.staged:
-        raise click.UsageError(
-            "--unsafe-fixes rewrites the work tree, so it cannot be combined with --staged"
-        )
     return plan_unsafe_fixes(result, options)
 
 
-def _report_unsafe_fixes(result: ScanResult, plan: UnsafeFixPlan) -> None:
-    """Drop the findings the rewrites fixed; print why others were left and what to rotate."""
-    fixed = set(plan.fixed)
-    result.findings = [finding for finding in result.findings if finding not in fixed]
+def _report_unsafe_fixes(plan: UnsafeFixPlan) -> None:
+    """Print why tokens were left and which moved tokens to rotate."""
     for message in plan.messages:
         _diagnostic(f"ttai-guard: {message}")
     for reminder in plan.reminders:
         _diagnostic(f"ttai-guard: {reminder}")
 
 
-def _apply_fixes(result: ScanResult, edits: list[FileEdit]) -> None:
-    """Write the edits and drop the findings they fix from ``result``."""
-    apply_edits(edits)
+def _report_gitignore_fixes(edits: list[FileEdit]) -> None:
+    """Print how many findings the written ``.gitignore`` edits fixed."""
     fixed = {finding for edit in edits for finding in edit.fixed}
-    result.findings = [finding for finding in result.findings if finding not in fixed]
     if fixed:
         files = len(edits)
         _diagnostic(
@@ -381,7 +373,11 @@ def cli() -> None:
     "--diff",
     "show_diff",
     is_flag=True,
-    help="Print the changes --fix would make as a unified diff, and change nothing.",
+    help=(
+        "Print the changes --fix would make as a unified diff with secrets masked, and "
+        "change nothing. Exits with 1 when the diff is not empty or findings at or above "
+        "--fail-on remain, else 0."
+    ),
 )
 @click.option(
     "--unsafe-fixes",
@@ -487,6 +483,13 @@ def check(
         use_cache=not no_cache,
     )
     fail_on = fail_on or config.fail_on or "warning"
+    if staged and (fix or show_diff):
+        # The index and the work tree can differ, and fixes edit the work tree.
+        raise click.UsageError(
+            "--fix, --diff and --unsafe-fixes edit the work tree, so they cannot be combined "
+            "with --staged; run `ttai-guard check --fix` on the work tree, then stage the "
+            "changes with `git add`"
+        )
     bar = ProgressBar() if progress.wanted(sys.stderr, quiet) else None
     try:
         result = run_scan(options, bar)
@@ -504,24 +507,66 @@ def check(
         unsafe = _plan_unsafe_fixes(result, options) if unsafe_fixes else None
         edits = _plan_fixes(result, unsafe.gitignore_fixes if unsafe else [])
         if show_diff:
-            _report_diagnostics(result, verbose)
-            if unsafe is not None:
-                for message in unsafe.messages:
-                    _diagnostic(f"ttai-guard: {message}")
-                edits += unsafe.edits
-            for edit in edits:
-                # The diff of a moved token shows it on both sides: redact it.
-                click.echo(redact_text(edit.diff(display_path(edit.path))), nl=False)
+            _show_diff(result, edits, unsafe, verbose)
             if result.partial:
                 sys.exit(EXIT_ERROR)
-            sys.exit(EXIT_FINDINGS if edits else EXIT_CLEAN)
-        _apply_fixes(result, edits)
-        if unsafe is not None:
-            apply_edits(unsafe.edits)
-            _report_unsafe_fixes(result, unsafe)
+            if edits or (unsafe is not None and (unsafe.edits or unsafe.env_edits)):
+                sys.exit(EXIT_FINDINGS)
+            sys.exit(_exit_code(result, fail_on, exit_zero))
+        if _apply_all(edits, unsafe):
+            # Positions of the findings left may have moved: report them as
+            # the files are now.
+            notices = result.notices
+            result = _rescan(options, baseline, verbose)
+            result.notices[:0] = [notice for notice in notices if notice not in result.notices]
     _report_diagnostics(result, verbose)
     _write_output(result, output_format, output, color, quiet, statistics)
     sys.exit(_exit_code(result, fail_on, exit_zero))
+
+
+def _show_diff(
+    result: ScanResult, edits: list[FileEdit], unsafe: UnsafeFixPlan | None, verbose: bool
+) -> None:
+    """Print the edits as one unified diff, with every secret masked."""
+    _report_diagnostics(result, verbose)
+    if unsafe is not None:
+        for message in unsafe.messages:
+            _diagnostic(f"ttai-guard: {message}")
+        edits = [*unsafe.env_edits, *edits, *unsafe.edits]
+    secrets: dict[Path, set[str]] = {}
+    for finding in result.findings:
+        if finding.rule in ("TTAI101", "TTAI102") and finding.identity:
+            secrets.setdefault(finding.path, set()).add(finding.identity)
+    for edit in edits:
+        shown = display_path(edit.path)
+        click.echo(edit.masked_diff(shown, secrets.get(edit.path, ())), nl=False)
+
+
+def _apply_all(edits: list[FileEdit], unsafe: UnsafeFixPlan | None) -> bool:
+    """Write ``.env`` files, then ``.gitignore`` files, then sources; tell whether any changed.
+
+    Raises ClickException (exit 2) when a write fails; the files written
+    before it are restored by :func:`apply_edits`.
+    """
+    ordered = edits if unsafe is None else [*unsafe.env_edits, *edits, *unsafe.edits]
+    try:
+        apply_edits(ordered)
+    except ApplyError as error:
+        raise click.ClickException(str(error)) from None
+    _report_gitignore_fixes(edits)
+    if unsafe is not None:
+        _report_unsafe_fixes(unsafe)
+    return bool(ordered)
+
+
+def _rescan(options: ScanOptions, baseline: str | None, verbose: bool) -> ScanResult:
+    try:
+        result = run_scan(options, None)
+    except DiscoveryError as error:
+        raise click.UsageError(str(error)) from None
+    if baseline is not None:
+        _apply_baseline(result, baseline, verbose)
+    return result
 
 
 @cli.command()

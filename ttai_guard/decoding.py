@@ -56,12 +56,26 @@ def decode(data: bytes, *, python: bool = False) -> Decoded:
     """Decode file bytes, honouring a BOM and, for Python, a PEP 263 declaration."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _decode_as(data[len(bom) :], encoding)
+            body = data[len(bom) :]
+            if encoding.startswith("utf-16") and b"\0" not in body and _is_utf8(body):
+                # UTF-16 text of Latin script has NUL bytes; text without any
+                # that is valid UTF-8 after stray BOM bytes is UTF-8.
+                note = "starts with a UTF-16 byte order mark but is UTF-8 text; read as UTF-8"
+                return Decoded(body.decode("utf-8"), "utf-8", degraded=True, note=note)
+            return _decode_as(body, encoding)
     if python:
         declared = declared_encoding(data)
         if declared and declared != "utf-8":
             return _decode_as(data, declared)
     return _decode_as(data, "utf-8")
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _decode_as(data: bytes, encoding: str) -> Decoded:

@@ -17,7 +17,7 @@ from pathlib import Path
 from ttai_guard import changed, history
 from ttai_guard.discovery import DiscoveryError, DiscoveryOptions, discover
 from ttai_guard.finding import Finding
-from ttai_guard.gitrepo import GitError, find_work_tree, resolve_commit
+from ttai_guard.gitrepo import GitError, Repository, find_work_tree, resolve_commit
 from ttai_guard.runner import (
     Progress,
     ScanOptions,
@@ -123,6 +123,23 @@ def _tokens_in_files(options: ScanOptions, tokens: set[str]) -> set[str]:
     return present
 
 
+def _tokens_in_tracked_files(root: Path, tokens: set[str]) -> set[str]:
+    """Return the tokens of ``tokens`` that a file git tracks at ``root`` contains now.
+
+    The files are read from the work tree, whatever the scan covered.
+    """
+    wanted = {token: token.encode("ascii") for token in tokens}
+    present: set[str] = set()
+    for relative in sorted(Repository.open(root).tracked):
+        path = root / relative
+        if path.is_symlink() or not path.is_file():
+            continue
+        present.update(_tokens_in_file(path, wanted, set(wanted) - present))
+        if present == tokens:
+            break
+    return present
+
+
 def _tokens_in_file(path: Path, wanted: dict[str, bytes], remaining: set[str]) -> set[str]:
     found: set[str] = set()
     tail = b""
@@ -170,6 +187,9 @@ def _search_history(
             candidates -= {finding.identity for finding in result.findings}
             if candidates:
                 candidates -= _tokens_in_files(scanned, candidates)
+            if candidates:
+                # Paths named on the command line narrow the scan, not the tree.
+                candidates -= _tokens_in_tracked_files(root, candidates)
             if candidates:
                 found.extend(history.history_findings(root, tokens, candidates))
         except GitError as error:

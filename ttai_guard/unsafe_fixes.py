@@ -14,7 +14,8 @@ A name that ``.env`` already binds to another value gets a suffix
 
 The fix is unsafe because the program then needs the variable at run time,
 and because moving a token does not make it secret again: every moved token
-must still be rotated. Nothing is moved while ``.env`` is tracked by git.
+must still be rotated. Nothing is moved while ``.env`` is tracked by git or
+is a symbolic link (the link is not replaced, and its target is not written).
 """
 
 from __future__ import annotations
@@ -125,15 +126,31 @@ class _EnvFile:
 class UnsafeFixPlan:
     """The edits of ``--unsafe-fixes``, the ``.gitignore`` entries it needs, and messages.
 
+    ``edits`` rewrite source files and ``env_edits`` the ``.env`` files. The
+    ``.env`` files are written first, so a failure there leaves the sources
+    unchanged.
+
     ``gitignore_fixes`` pairs a ``.gitignore`` path with the names to add,
     for :func:`~ttai_guard.fixes.plan_gitignore_fixes`.
     """
 
     edits: list[FileEdit] = field(default_factory=list)
+    env_edits: list[FileEdit] = field(default_factory=list)
     gitignore_fixes: list[tuple[Finding, tuple[str, ...]]] = field(default_factory=list)
     fixed: list[Finding] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     reminders: list[str] = field(default_factory=list)
+
+
+def _compile_problem(source: bytes, path: Path) -> str:
+    """Return why CPython rejects ``source``, or "" when it compiles."""
+    try:
+        compile(source, str(path), "exec", dont_inherit=True)
+    except SyntaxError as error:
+        return f"line {error.lineno}: {error.msg}"
+    except ValueError as error:
+        return str(error)
+    return ""
 
 
 def _root_of(path: Path, options: ScanOptions) -> Path:
@@ -163,9 +180,15 @@ class _Planner:
         if root in self.env_files:
             return self.env_files[root]
         path = root / ".env"
-        old = _read_text(path) if path.is_file() else ""
+        old = _read_text(path) if path.is_file() and not path.is_symlink() else ""
         bound = {entry.key: entry.value for entry in parse_env(old)}
         env = _EnvFile(path, old, bound)
+        if os.path.islink(path):
+            # Like a symlinked .gitignore, a symlinked .env is not written:
+            # replacing the link would detach the file it shares.
+            env.blocked = f"{display_path(path)} is a symbolic link; move the token by hand"
+            self.env_files[root] = env
+            return env
         try:
             if Repository.open(root).is_tracked(path):
                 env.blocked = (
@@ -221,22 +244,31 @@ class _Planner:
         if new_data is None:
             return
         fixed = []
+        reminders = []
         for outcome in outcomes:
             finding = sites[outcome.site]
             if outcome.reason:
                 self.refuse(finding, outcome.reason)
             else:
                 fixed.append(finding)
-                self.plan.reminders.append(
+                reminders.append(
                     f"moved token `{redact(finding.identity)}` from {display_path(path)}:"
                     f"{finding.line} to {display_path(env.path)} as {outcome.name}; "
                     "revoke and rotate it, because it was in your files"
                 )
-        if fixed and new_data != data:
-            old = data.decode("utf-8", "surrogateescape")
-            new = new_data.decode("utf-8", "surrogateescape")
-            self.plan.edits.append(FileEdit(path, old, new, tuple(fixed)))
-            self.plan.fixed.extend(fixed)
+        if not fixed or new_data == data:
+            return
+        if kind == filekinds.PYTHON:
+            problem = _compile_problem(new_data, path)
+            if problem:
+                for finding in fixed:
+                    self.refuse(finding, f"the rewritten file would not compile ({problem})")
+                return
+        old = data.decode("utf-8", "surrogateescape")
+        new = new_data.decode("utf-8", "surrogateescape")
+        self.plan.edits.append(FileEdit(path, old, new, tuple(fixed)))
+        self.plan.fixed.extend(fixed)
+        self.plan.reminders.extend(reminders)
 
     def _python(
         self, data: bytes, sites: list[TokenSite], root: Path, findings: list[Finding]
@@ -281,11 +313,14 @@ class _Planner:
         return new_text.encode("utf-8", "surrogateescape"), outcomes
 
     def finish(self) -> None:
+        moved = {finding.identity for finding in self.plan.fixed}
         for root, env in self.env_files.items():
+            # A file whose rewrite was rejected moves no token.
+            env.added = {name: value for name, value in env.added.items() if value in moved}
             edit = env.edit()
             if edit is None:
                 continue
-            self.plan.edits.append(edit)
+            self.plan.env_edits.append(edit)
             if not IgnoreRules.load(root).is_ignored(".env", False):
                 gitignore = root / ".gitignore"
                 marker = Finding("TTAI401", gitignore, 1, 1, 1, 1, "", "error")

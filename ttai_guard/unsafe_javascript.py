@@ -9,9 +9,19 @@ byte for byte as it was:
   literal with a ``${process.env.NAME}`` substitution, and a template literal
   gets the substitution in place of the token.
 
+* In TypeScript, a literal that is the whole initializer of a declaration
+  with a type annotation (``const TOKEN: string = "..."``, a class field, a
+  parameter default) becomes ``process.env.NAME ?? ""``, because
+  ``process.env.NAME`` has the type ``string | undefined``, which ``strict``
+  rejects there. The token then reads as "" when the variable is not set.
+
 Not rewritten, with the reason given: tagged templates, tokens split across
 literals or written with escapes, object keys, import and export sources,
-and literal types.
+literal types and enum members.
+
+NOTE: a bare ``process.env.NAME`` in another typed place (a property of an
+object literal of an interface type, an argument) can still fail a
+``strict`` type check.
 """
 
 from __future__ import annotations
@@ -34,6 +44,12 @@ _NO_EXPRESSION = {
     "external_module_reference",
     "module",
     "ambient_declaration",
+}
+_ANNOTATED_DECLARATIONS = {
+    "variable_declarator",
+    "public_field_definition",
+    "required_parameter",
+    "optional_parameter",
 }
 _PASS_THROUGH = {"binary_expression", "parenthesized_expression", "template_substitution"}
 
@@ -111,7 +127,19 @@ def _refusal(literal: Node) -> str:
         return "it is an object key"
     if literal.type == "template_string" and parent.type == "call_expression":
         return "it is a tagged template"
+    if parent.type == "enum_assignment":
+        return "it is an enum member, which must be a constant"
     return ""
+
+
+def _annotated_initializer(literal: Node) -> bool:
+    """Tell whether ``literal`` is the whole initializer of a type-annotated declaration."""
+    parent = literal.parent
+    if parent is None or parent.type not in _ANNOTATED_DECLARATIONS:
+        return False
+    return parent.child_by_field_name("type") is not None and (
+        parent.child_by_field_name("value") == literal
+    )
 
 
 def _escape_template(text: str) -> str:
@@ -133,6 +161,8 @@ def _replacement(literal: Node, tokens: dict[str, str]) -> tuple[str, str]:
         return "", "it is split across literals or written with escapes"
     if len(matches) == 1 and matches[0].group(0) == body:
         expression = f"process.env.{tokens[body]}"
+        if _annotated_initializer(literal):
+            expression += ' ?? ""'
         if literal.parent is not None and literal.parent.type == "jsx_attribute":
             expression = "{" + expression + "}"
         return expression, ""

@@ -15,8 +15,11 @@ comments and formatting included, is written back unchanged:
 
 Not rewritten, with the reason given: bytes literals, tokens split across
 several literals, tokens inside f-strings, tokens written with escape
-sequences, and literals in ``match`` patterns or annotations. The rewritten
-code raises KeyError when the variable is not set.
+sequences, docstrings and other string statements, literals in ``match``
+patterns, annotations and ``Literal[...]`` subscripts, and literals where a
+name ``os`` other than the top-level ``import os`` is visible (a parameter,
+a local variable or a module-level assignment). The rewritten code raises
+KeyError when the variable is not set.
 """
 
 from __future__ import annotations
@@ -26,7 +29,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, ParentNodeProvider, PositionProvider
+from libcst.metadata import (
+    CodeRange,
+    MetadataWrapper,
+    ParentNodeProvider,
+    PositionProvider,
+    Scope,
+    ScopeProvider,
+)
 
 from ttai_guard.names import is_token_name
 
@@ -105,6 +115,7 @@ class _Planner:
 
     def __init__(self, wrapper: MetadataWrapper, choose_name: NameChooser) -> None:
         self.parents = wrapper.resolve(ParentNodeProvider)
+        self.scopes = wrapper.resolve(ScopeProvider)
         self.choose_name = choose_name
         self.replacements: dict[cst.CSTNode, cst.BaseExpression] = {}
         self.names: dict[cst.CSTNode, dict[str, str]] = {}
@@ -157,17 +168,55 @@ class _Planner:
         assert isinstance(node, cst.SimpleString)
         if "b" in node.prefix.lower():
             return "it is a bytes literal"
+        if self._is_string_statement(node):
+            return (
+                "a docstring is documentation, not configuration: remove the token by hand "
+                "and rotate it"
+            )
         for ancestor in self._ancestors(node):
             if isinstance(ancestor, cst.FormattedStringExpression):
                 return "it is inside an f-string"
             if isinstance(ancestor, (cst.MatchPattern, cst.Annotation)):
                 return "it is in a match pattern or an annotation"
+            if isinstance(ancestor, cst.Subscript) and _dotted(ancestor.value).split(".")[-1] in (
+                "Literal",
+                "LiteralString",
+            ):
+                return "it is a type in a `Literal[...]` subscript"
+        if self._os_shadowed(node):
+            return (
+                "a name `os` other than the module is visible there (a parameter, variable "
+                "or import), so `os.environ` would not read the environment"
+            )
         value = _string_value(node)
         if value is None or site.token not in value:
             return "it is split across several literals"
         if site.token not in node.value:
             return "it is written with escape sequences"
         return ""
+
+    def _is_string_statement(self, node: cst.CSTNode) -> bool:
+        """Tell whether ``node`` is (part of) a string that forms a whole statement.
+
+        Such a string is a docstring when it comes first in a module, class or
+        function, and documentation of the line above otherwise.
+        """
+        child = node
+        parent = self.parent(node)
+        while isinstance(parent, cst.ConcatenatedString):
+            child, parent = parent, self.parent(parent)
+        return isinstance(parent, cst.Expr) and parent.value is child
+
+    def _os_shadowed(self, node: cst.CSTNode) -> bool:
+        """Tell whether ``os`` at ``node`` could name something other than the os module."""
+        scope = self.scopes.get(node)
+        if not isinstance(scope, Scope):
+            return False
+        for assignment in scope["os"]:
+            binding = getattr(assignment, "node", None)
+            if not _imports_os_module(binding):
+                return True
+        return False
 
     def plan(self, node: cst.SimpleString, tokens: list[str]) -> None:
         """Record the replacement of ``node``, which contains every token of ``tokens``."""
@@ -225,6 +274,21 @@ class _Replacer(cst.CSTTransformer):
             return updated_node
         # Keep the parentheses that were around the literal.
         return replacement.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
+
+
+def _imports_os_module(node: object) -> bool:
+    """Tell whether ``node`` is an ``import`` that binds ``os`` to the os module."""
+    if not isinstance(node, cst.Import):
+        return False
+    for alias in node.names:
+        if _dotted(alias.name).split(".")[0] != "os":
+            continue
+        if alias.asname is None:
+            return True
+        target = alias.asname.name
+        if isinstance(target, cst.Name) and target.value == "os" and _dotted(alias.name) == "os":
+            return True
+    return False
 
 
 def _imports_os(module: cst.Module) -> bool:
