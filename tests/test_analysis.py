@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import PAT, write_files
 
-from ttai_guard import analysis, filekinds
+from ttai_guard import analysis, bytescan, filekinds
 from ttai_guard.analysis import MAX_PYTHON_PARSE, FileJob, needs_parser, scan_file
 from ttai_guard.analyzers import AnalyzerSettings
 
@@ -28,6 +28,9 @@ from ttai_guard.analyzers import AnalyzerSettings
         (filekinds.PYTHON, 'import requests\nrequests.get("http://x.io")', True),
         (filekinds.PYTHON, 'import requests\nrequests.get("http://localhost:8000")', False),
         (filekinds.JAVASCRIPT, 'fetch("http://x.io")', True),
+        (filekinds.JAVASCRIPT, 'fetch(u);\nns = "http://www.w3.org/2000/svg"', False),
+        (filekinds.JAVASCRIPT, "// http://www.apache.org/licenses/LICENSE-2.0\nfetch(u)", False),
+        (filekinds.JAVASCRIPT, 'fetch(u);\nns = "http://www.w3.org/2000/svg http://x.io"', True),
         (filekinds.YAML, "url: http://x.io", False),
         (filekinds.ENV, "A=1", True),
         (filekinds.MARKDOWN, "See https://api.toughtongueai.com", True),
@@ -70,8 +73,8 @@ def test_oversized_file_searched_for_tokens(tmp_path: Path) -> None:
 def test_chunked_search_finds_each_token_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
 ) -> None:
-    monkeypatch.setattr(analysis, "_CHUNK", chunk)
-    monkeypatch.setattr(analysis, "_OVERLAP", 60)
+    monkeypatch.setattr(bytescan, "CHUNK", chunk)
+    monkeypatch.setattr(bytescan, "OVERLAP", 60)
     lines = [("y" * (i * 7 % 50)) + (f" {PAT}" if i % 3 == 0 else "") for i in range(40)]
     write_files(tmp_path, {"big.txt": "\n".join(lines)})
     expected = [(i + 1, line.index(PAT) + 1) for i, line in enumerate(lines) if PAT in line]

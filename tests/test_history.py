@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import PAT, SK, git, run_cli, write_files
 
-import ttai_guard.history as history
+import ttai_guard.bytescan as bytescan
 
 GITIGNORE = ".env\n.env.local\n"
 
@@ -169,10 +169,11 @@ def test_history_large_blob_chunked(repo: Path) -> None:
 
 
 def test_search_stream_chunk_boundary(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(history, "_CHUNK", 64)
-    monkeypatch.setattr(history, "_OVERLAP", 48)
+    monkeypatch.setattr(bytescan, "CHUNK", 64)
+    monkeypatch.setattr(bytescan, "OVERLAP", 48)
     data = b"x\n" * 10 + b"y" * 30 + b" " + SK.encode() + b"\n" + b"z" * 100 + b"=" + PAT.encode()
-    found = [(t, o.line, o.column) for t, o in history._search_stream(io.BytesIO(data))]
+    stream = io.BytesIO(data)
+    found = [(m.token, m.line, m.column) for m in bytescan.search_stream(stream.read)]
     assert found == [(SK, 11, 32), (PAT, 12, 102)]
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from ttai_guard import filekinds
 from ttai_guard.analyzers import AnalysisError, AnalyzerSettings
 from ttai_guard.analyzers import text as text_analyzer
+from ttai_guard.bytescan import CHUNK, search_bytes, search_stream
 from ttai_guard.decoding import declared_encoding, decode, looks_binary
 from ttai_guard.facts import Facts
 from ttai_guard.finding import Finding
@@ -30,7 +31,7 @@ from ttai_guard.rules.transport import check_api_urls, check_request_urls
 from ttai_guard.snippets import Mask, locate, masks_for
 from ttai_guard.suppressions import marker_lines, suppresses
 from ttai_guard.textindex import LineIndex
-from ttai_guard.tokens import find_token_bytes, find_tokens, redact
+from ttai_guard.tokens import find_tokens, redact
 
 FILE_RULES: tuple[Callable[[FileContext, Facts], Iterator[Hit]], ...] = (
     check_tokens,
@@ -59,8 +60,14 @@ _PATTERN_TRIGGERS = re.compile(
     r"sk_l(?:i(?:ve?)?)?[\"'`]|(?<![a-z])ttai|ttai[_-]?(?:token|key|pat|secret|auth|api|bearer)"
 )
 # Plain-HTTP URLs to hosts that are not obviously local; request targets are
-# judged only in code that also names a request library.
-_REMOTE_HTTP = re.compile(r"(?:http|ws)://(?!localhost[:/\"'`]|127\.|0\.0\.0\.0|\[::1\])")
+# judged only in code that also names a request library. XML namespace and
+# schema URIs under www.w3.org and the Apache license URL name documents that
+# code does not request, yet they fill bundles and headers, so they do not
+# make a file worth parsing.
+_REMOTE_HTTP = re.compile(
+    r"(?:http|ws)://(?!localhost[:/\"'`]|127\.|0\.0\.0\.0|\[::1\]"
+    r"|www\.w3\.org/|www\.apache\.org/licenses/)"
+)
 _REQUEST_WORDS = {
     "python": ("requests", "httpx", "urlopen", "urllib", "aiohttp", "http.client", "websocket"),
     "javascript": (
@@ -220,7 +227,7 @@ def _read_all(descriptor: int, expected: int, limit: int) -> bytes:
     parts = [first]
     total = len(first)
     while total < limit:
-        more = os.read(descriptor, min(limit - total, _CHUNK))
+        more = os.read(descriptor, min(limit - total, CHUNK))
         if not more:
             break
         parts.append(more)
@@ -228,59 +235,15 @@ def _read_all(descriptor: int, expected: int, limit: int) -> bytes:
     return b"".join(parts)
 
 
-_CHUNK = 4 * 1024 * 1024
-# A token split by a chunk boundary is found again in the next chunk, which
-# starts this many bytes early. Longer tokens are cut (an estimate: real
-# tokens are well under 200 characters).
-_OVERLAP = 512
-
-
-class _LineCounter:
-    """Turns increasing byte offsets into 1-based lines and byte columns."""
-
-    def __init__(self) -> None:
-        self.line = 1
-        self.line_start = 0
-        self.counted_to = 0
-
-    def advance(self, data: bytes, base: int, offset: int) -> None:
-        """Count the line breaks of ``data`` (which starts at ``base``) up to ``offset``."""
-        low = max(self.counted_to - base, 0)
-        high = offset - base
-        newlines = data.count(b"\n", low, high)
-        if newlines:
-            self.line += newlines
-            self.line_start = base + data.rindex(b"\n", low, high) + 1
-        self.counted_to = max(self.counted_to, offset)
-
-
 def _scan_large(path: Path, report: FileReport, digest: bool) -> None:
     """Search a file too large to decode for tokens, chunk by chunk, in bounded memory."""
-    counter = _LineCounter()
-    previous = b""
-    consumed = 0
     hasher = hashlib.sha256() if digest else None
     try:
         with open(path, "rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                if hasher is not None:
-                    hasher.update(chunk)
-                data = previous + chunk
-                base = consumed - len(previous)
-                limit = len(data) if len(chunk) < _CHUNK else len(data) - _OVERLAP
-                for token in find_token_bytes(data):
-                    # A token starting in the last _OVERLAP bytes may be cut off
-                    # at the chunk's end: the next chunk starts there and finds it.
-                    if token.start >= limit:
-                        continue
-                    counter.advance(data, base, base + token.start)
-                    column = base + token.start - counter.line_start + 1
-                    report.findings.append(
-                        _byte_finding(path, token.value, counter.line, column, base + token.start)
-                    )
-                counter.advance(data, base, base + limit)
-                consumed += len(chunk)
-                previous = data[limit:]
+            for found in search_stream(handle.read, hasher.update if hasher else None):
+                report.findings.append(
+                    _byte_finding(path, found.token, found.line, found.column, found.offset)
+                )
     except OSError as error:
         report.error = f"cannot read: {error.strerror}"
         return
@@ -449,12 +412,9 @@ def _byte_finding(path: Path, token: str, line: int, column: int, offset: int) -
 
 def _scan_bytes(job: FileJob, data: bytes, report: FileReport) -> None:
     """Search undecodable binary data for tokens only."""
-    counter = _LineCounter()
-    for token in find_token_bytes(data):
-        counter.advance(data, 0, token.start)
-        column = token.start - counter.line_start + 1
+    for found in search_bytes(data):
         report.findings.append(
-            _byte_finding(job.path, token.value, counter.line, column, token.start)
+            _byte_finding(job.path, found.token, found.line, found.column, found.offset)
         )
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from ttai_guard.bytescan import ByteMatch, search_bytes, search_stream
 from ttai_guard.decoding import decode, looks_binary
 from ttai_guard.finding import Finding
 from ttai_guard.gitrepo import GitError, read_objects, run_git, unquote_path
@@ -29,14 +30,10 @@ from ttai_guard.rules.catalog import RULES
 from ttai_guard.snippets import Mask, locate, masks_for
 from ttai_guard.suppressions import suppresses
 from ttai_guard.textindex import LineIndex
-from ttai_guard.tokens import find_token_bytes, find_tokens, redact
+from ttai_guard.tokens import find_tokens, redact
 
 _PREFIXES = (b"sk_live_", b"ttai_pat_")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_CHUNK = 4 * 1024 * 1024
-# A token cut by a chunk boundary is found whole in the next chunk, which
-# starts this many bytes early (real tokens are well under 200 characters).
-_OVERLAP = 512
 
 
 @dataclass(frozen=True)
@@ -96,65 +93,21 @@ def _search_text(data: bytes) -> Iterator[tuple[str, Occurrence]]:
         )
 
 
-def _search_bytes(data: bytes) -> Iterator[tuple[str, Occurrence]]:
-    for token, line, column in _LineCounter().matches(data, 0, len(data)):
-        yield token, Occurrence(line, column, line, column + len(token), "", False)
-
-
-class _LineCounter:
-    """Turns increasing byte offsets of a stream into 1-based lines and byte columns."""
-
-    def __init__(self) -> None:
-        self.line = 1
-        self.line_start = 0
-        self.counted_to = 0
-
-    def advance(self, data: bytes, base: int, offset: int) -> None:
-        """Count the line breaks of ``data`` (which starts at ``base``) up to ``offset``."""
-        low = max(self.counted_to - base, 0)
-        high = offset - base
-        newlines = data.count(b"\n", low, high)
-        if newlines:
-            self.line += newlines
-            self.line_start = base + data.rindex(b"\n", low, high) + 1
-        self.counted_to = max(self.counted_to, offset)
-
-    def matches(self, data: bytes, base: int, limit: int) -> Iterator[tuple[str, int, int]]:
-        """Yield (token, line, column) for each token of ``data`` that starts before ``limit``."""
-        for match in find_token_bytes(data):
-            if match.start >= limit:
-                continue
-            self.advance(data, base, base + match.start)
-            yield match.value, self.line, base + match.start - self.line_start + 1
-        self.advance(data, base, base + limit)
-
-
-def _search_stream(stream: BinaryIO) -> Iterator[tuple[str, Occurrence]]:
-    """Search a blob too large to decode, chunk by chunk, in bounded memory."""
-    counter = _LineCounter()
-    previous = b""
-    consumed = 0
-    while chunk := stream.read(_CHUNK):
-        data = previous + chunk
-        base = consumed - len(previous)
-        # A token in the last _OVERLAP bytes may be cut off: the next chunk
-        # starts there and finds it whole.
-        limit = len(data) if len(chunk) < _CHUNK else len(data) - _OVERLAP
-        for token, line, column in counter.matches(data, base, limit):
-            yield token, Occurrence(line, column, line, column + len(token), "", False)
-        consumed += len(chunk)
-        previous = data[limit:]
+def _occurrences(found: Iterator[ByteMatch]) -> Iterator[tuple[str, Occurrence]]:
+    for match in found:
+        end = match.column + len(match.token)
+        yield match.token, Occurrence(match.line, match.column, match.line, end, "", False)
 
 
 def _search_blob(stream: BinaryIO, size: int, max_size: int) -> Iterator[tuple[str, Occurrence]]:
     if size > max_size:
-        yield from _search_stream(stream)
+        yield from _occurrences(search_stream(stream.read))
         return
     data = stream.read()
     if not any(prefix in data for prefix in _PREFIXES) and not data.startswith(_UTF16_BOMS):
         return
     if looks_binary(data[:8192]):
-        yield from _search_bytes(data)
+        yield from _occurrences(search_bytes(data))
     else:
         yield from _search_text(data)
 
