@@ -224,6 +224,8 @@ def test_demo_app_reports_every_rule() -> None:
     rules = {finding[0] for finding in run.findings()}
     assert rules >= {"TTAI101", "TTAI102", "TTAI301", "TTAI302", "TTAI401", "TTAI402"}
     assert ("TTAI101", "fixtures/demo-app/backend/app.py", 12, 15) in run.findings()
+    assert ("TTAI201", "fixtures/demo-app/frontend/src/scenarios.js", 6, 26) in run.findings()
+    assert ("TTAI202", "fixtures/demo-app/frontend/src/scenarios.js", 7, 57) in run.findings()
 
 
 def test_pre_commit_style_file_list(repo: Path) -> None:
