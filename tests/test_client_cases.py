@@ -15,7 +15,10 @@ from pathlib import Path
 
 import pytest
 from conftest import PAT, run_cli, write_files
+from test_clientside_support import Tree
 
+from ttai_guard.analyzers import AnalyzerSettings, javascript
+from ttai_guard.clientside import SERVER
 from ttai_guard.facts import EnvRef, Module
 from ttai_guard.rules.clientside import (
     ClientFacts,
@@ -438,3 +441,32 @@ def test_environment_plugin_read_error(tmp_path: Path) -> None:
         if f["path"] == "src/index.js"
     ]
     assert found == [("TTAI203", "src/index.js", 1, 30, "error")]
+
+
+@pytest.mark.parametrize(
+    ("framework", "server"),
+    [
+        (
+            "fastify",
+            'import Fastify from "fastify";\nconst app = Fastify();\n'
+            'app.get("/api/s", async () => (await fetch("' + API + '")).json());\n',
+        ),
+        (
+            "koa",
+            'const Koa = require("koa");\nconst app = new Koa();\n'
+            'app.use(async (ctx) => { ctx.body = await fetch("' + API + '"); });\n',
+        ),
+        (
+            "hono",
+            'import { Hono } from "hono";\nconst app = new Hono();\n'
+            'app.get("/api/s", (c) => fetch("' + API + '"));\n',
+        ),
+    ],
+)
+def test_node_server_placed_server(tmp_path: Path, framework: str, server: str) -> None:
+    package = json.dumps({"name": "api", "dependencies": {framework: "1.0.0"}})
+    modules = javascript.analyze(server, AnalyzerSettings()).modules
+    tree = Tree(tmp_path, {"package.json": package, "server.js": server}, {"server.js": modules})
+    placement = tree.place("server.js")
+    assert placement.side == SERVER
+    assert placement.reason == f"`server.js` imports `{framework}`"
