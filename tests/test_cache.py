@@ -7,6 +7,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -67,9 +68,15 @@ def tree(tmp_path: Path) -> Path:
 
 
 def _age(root: Path) -> None:
-    past = os.stat(root).st_mtime - 60
+    """Date back the files written in the last half minute.
+
+    Older files are left alone: setting their times would move their status
+    change time, which is part of the signature, and make them look changed.
+    """
+    now = time.time()
     for path in root.rglob("*"):
-        os.utime(path, (past, past))
+        if path.stat().st_mtime > now - 30:
+            os.utime(path, (now - 60, now - 60))
 
 
 def test_rerun_hits_every_file(tree: Path, tmp_path: Path) -> None:
@@ -236,7 +243,7 @@ def test_reports_with_secrets_not_stored(tree: Path, tmp_path: Path) -> None:
 
 
 def test_stored_fields_hold_no_token(tmp_path: Path) -> None:
-    report = FileReport(tmp_path / "a.py", digest=b"\0" * 32, signature=(1, 2, 3, 4))
+    report = FileReport(tmp_path / "a.py", digest=b"\0" * 32, signature=(1, 2, 3, 4, 5))
     report.notes.append(f"read at the text level near {PAT}")
     assert cache.storable(report)
     assert cache._pickled(report) is None
@@ -286,7 +293,7 @@ def test_eviction_bounds_entries(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
         report = FileReport(
             path,
             digest=name.encode().ljust(32, b"\0"),
-            signature=(info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev),
+            signature=(info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev, info.st_ctime_ns),
         )
         opened.add(FileJob(path), report)
     opened.close()
@@ -400,3 +407,16 @@ def test_many_paths_read_as_range(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     reports = reopened.lookup_all(jobs[1:3])
     reopened.close()
     assert [report.path if report else None for report in reports] == [j.path for j in jobs[1:3]]
+
+
+def test_restored_mtime_rescanned(tree: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    _check(tree, cache_dir)
+    target = tree / "config" / "settings.toml"
+    before = target.stat()
+    # Same size, modification time put back: only the change time moves.
+    target.write_text(target.read_text().replace("8080", "8081"))
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    second = _check(tree, cache_dir)
+    assert target.stat().st_size == before.st_size
+    assert _statistics(second)[1] == 1

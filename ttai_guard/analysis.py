@@ -154,8 +154,9 @@ class FileReport:
     #: SHA-256 of the bytes read, when the caller asked for it and the whole
     #: file was read; the results cache keys reports by it.
     digest: bytes = b""
-    #: (size, mtime_ns, inode, device) of the file as stat returned it before reading.
-    signature: tuple[int, int, int, int] | None = None
+    #: (size, mtime_ns, inode, device, ctime_ns) of the file as stat returned it
+    #: before reading.
+    signature: tuple[int, int, int, int, int] | None = None
 
 
 def needs_parser(kind: str, lowered: str, settings: AnalyzerSettings) -> bool:
@@ -202,7 +203,13 @@ def _read(path: Path, max_size: int, report: FileReport, digest: bool) -> bytes 
         if not stat.S_ISREG(info.st_mode):
             report.skipped = "not a regular file"
             return None
-        report.signature = (info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev)
+        report.signature = (
+            info.st_size,
+            info.st_mtime_ns,
+            info.st_ino,
+            info.st_dev,
+            info.st_ctime_ns,
+        )
         if info.st_size > max_size:
             report.skipped = (
                 f"larger than max-file-size ({info.st_size} > {max_size} bytes); "
@@ -475,7 +482,7 @@ def _nothing_to_report(kind: str, data: bytes, settings: AnalyzerSettings) -> bo
 #: A report that contains only (kind, skipped, signature, digest): what a worker
 #: process sends back for most files, because it pickles in a fraction of the
 #: time a FileReport with its Path takes.
-CompactReport = tuple[str, str, tuple[int, int, int, int] | None, bytes]
+CompactReport = tuple[str, str, tuple[int, int, int, int, int] | None, bytes]
 
 
 def scan_batch(

@@ -4,9 +4,11 @@ A report is stored under (configuration, path, SHA-256 of the file's bytes),
 where the configuration is a hash of the tool version, the package's own
 source files (so an edited checkout never reuses old results), the analyzer
 settings, ``max-file-size`` and the job's build and ``secrets_belong_here``
-flags. A second table maps a path to the stat signature (size, mtime_ns,
-inode, device) it had when its digest was taken, so an unchanged re-run
-stats files but reads none.
+flags. A second table maps a path to the stat signature (size, the later of
+the modification and status change times, inode, device) it had when its
+digest was taken, so an unchanged re-run stats files but reads none. The
+change time catches an edit whose modification time was put back
+(``touch -r``, ``cp -p``), because setting a time updates it.
 
 Storage is one SQLite database in write-ahead-log mode under the user cache
 directory (``TTAI_GUARD_CACHE_DIR``, else ``$XDG_CACHE_HOME/ttai-guard``, else
@@ -124,7 +126,14 @@ def _job_key(configuration: bytes, job: FileJob) -> bytes:
 
 
 def _signature(info: os.stat_result) -> tuple[int, int, int, int]:
-    return (info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev)
+    """Return the signature stored for a file: size, latest time, inode, device."""
+    return (info.st_size, max(info.st_mtime_ns, info.st_ctime_ns), info.st_ino, info.st_dev)
+
+
+def _stored_signature(taken: tuple[int, int, int, int, int]) -> tuple[int, int, int, int]:
+    """Return :func:`_signature` of the stat values in a report's ``signature``."""
+    size, mtime, inode, device, ctime = taken
+    return (size, max(mtime, ctime), inode, device)
 
 
 def storable(report: FileReport) -> bool:
@@ -344,7 +353,7 @@ class ResultsCache:
             path = os.fsencode(job.path)
             reports.append((_job_key(self.configuration, job), path, report.digest, blob, now))
             if now - report.signature[1] > _RACY_NS:
-                signatures.append((path, *report.signature, report.digest))
+                signatures.append((path, *_stored_signature(report.signature), report.digest))
         if not reports and not self._used:
             return
         cursor = self.connection.cursor()
