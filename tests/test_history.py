@@ -178,9 +178,10 @@ def test_search_stream_chunk_boundary(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_history_placeholders_silent(repo: Path) -> None:
-    write_files(
-        repo, {".gitignore": GITIGNORE, "README.md": "Set `ttai_pat_xxxxxxxxxxxxxxxxxxxx`\n"}
-    )
+    # A mask-character placeholder as long as a real token, built here so the
+    # repository holds no token-shaped text.
+    placeholder = "ttai_" + "pat_" + "x" * 20
+    write_files(repo, {".gitignore": GITIGNORE, "README.md": f"Set `{placeholder}`\n"})
     commit_all(repo, "one")
     git(repo, "rm", "-q", "README.md")
     commit_all(repo, "two")
