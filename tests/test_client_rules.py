@@ -20,7 +20,6 @@ from ttai_guard.facts import EnvRef, Literal, Module, Region
 from ttai_guard.projectpass import (
     PassResult,
     ProjectInput,
-    _bound_values,
     _Pass,
     has_candidates,
     run_project_pass,
@@ -30,6 +29,7 @@ from ttai_guard.rules.clientside import (
     ClientFacts,
     EnvDefinition,
     TokenVariables,
+    bound_values,
     summarize,
 )
 from ttai_guard.runner import ScanOptions
@@ -530,7 +530,7 @@ def test_unrelated_read_not_candidate(tmp_path: Path) -> None:
 )
 def test_bound_values(imported: str, local: str, expected: list) -> None:
     exports = {"API_BASE": API, "apiConfig.baseUrl": API}
-    assert list(_bound_values(imported, local, exports)) == expected
+    assert list(bound_values(imported, local, exports)) == expected
 
 
 @pytest.mark.parametrize(

@@ -102,16 +102,7 @@ def _tokens_in_files(options: ScanOptions, tokens: set[str]) -> set[str]:
     Untracked ``.env*`` files that git ignores are not counted: that is where
     a token belongs, but a copy there does not remove the committed one.
     """
-    discovery = discover(
-        options.paths,
-        DiscoveryOptions(
-            include_build=options.include_build,
-            respect_gitignore=options.respect_gitignore,
-            exclude_dirs=options.exclude_dirs,
-            exclude_patterns=options.exclude_patterns,
-            pattern_root=options.pattern_root,
-        ),
-    )
+    discovery = discover(options.paths, options.discovery_options())
     wanted = {token: token.encode("ascii") for token in tokens}
     present: set[str] = set()
     for job in _jobs_for(discovery):

@@ -40,6 +40,7 @@ from ttai_guard.rules.clientside import (
     LeveledHit,
     ProjectView,
     TokenVariables,
+    bound_values,
     check_api_calls,
     check_env_definitions,
     check_env_references,
@@ -188,19 +189,12 @@ class _Pass:
             directory = Path(os.path.abspath(argument))
             if directory.is_dir() and root.is_relative_to(directory):
                 return scanned
-        from ttai_guard.discovery import DiscoveryError, DiscoveryOptions, discover
+        from ttai_guard.discovery import DiscoveryError, discover
 
-        options = self.options
+        # Build output is left out: it contains bundles, not the sources that import each other.
+        walk = replace(self.options.discovery_options(), include_build=False)
         try:
-            found = discover(
-                [str(root)],
-                DiscoveryOptions(
-                    respect_gitignore=options.respect_gitignore,
-                    exclude_dirs=options.exclude_dirs,
-                    exclude_patterns=options.exclude_patterns,
-                    pattern_root=options.pattern_root,
-                ),
-            )
+            found = discover([str(root)], walk)
         except DiscoveryError:
             return scanned
         return scanned + [entry.path for entry in found.files]
@@ -284,7 +278,7 @@ class _Pass:
                 if not exports:
                     continue
                 for imported, local in item.names:
-                    values.extend(_bound_values(imported, local, exports))
+                    values.extend(bound_values(imported, local, exports))
         return tuple(dict.fromkeys(values))
 
     def find_public_token_reads(self) -> None:
@@ -301,17 +295,6 @@ class _Pass:
             parsed = self.parse(path)
             if parsed is not None and (parsed.modules or parsed.requests):
                 self.input.facts[path] = parsed
-
-
-def _bound_values(imported: str, local: str, exports: dict[str, str]) -> Iterator[tuple[str, str]]:
-    """Yield (local name, value) for what one imported name binds from ``exports``."""
-    for name, value in exports.items():
-        if imported == "*":
-            yield f"{local}.{name}", value
-        elif name == imported:
-            yield local, value
-        elif name.startswith(imported + "."):
-            yield local + name[len(imported) :], value
 
 
 def _build_project(state: _Pass, options: ScanOptions) -> ProjectView:

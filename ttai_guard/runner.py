@@ -73,6 +73,16 @@ class ScanOptions:
     #: Read and write the results cache.
     use_cache: bool = True
 
+    def discovery_options(self) -> DiscoveryOptions:
+        """Return the settings that decide which files a walk lists."""
+        return DiscoveryOptions(
+            include_build=self.include_build,
+            respect_gitignore=self.respect_gitignore,
+            exclude_dirs=self.exclude_dirs,
+            exclude_patterns=self.exclude_patterns,
+            pattern_root=self.pattern_root,
+        )
+
 
 @dataclass
 class ScanResult:
@@ -350,16 +360,7 @@ def run_scan(options: ScanOptions, progress: Progress | None = None) -> ScanResu
 
 def scan_tree(options: ScanOptions, progress: Progress | None = None) -> ScanResult:
     """Scan the files under ``options.paths`` as they are on disk, ignoring the git modes."""
-    discovery = discover(
-        options.paths,
-        DiscoveryOptions(
-            include_build=options.include_build,
-            respect_gitignore=options.respect_gitignore,
-            exclude_dirs=options.exclude_dirs,
-            exclude_patterns=options.exclude_patterns,
-            pattern_root=options.pattern_root,
-        ),
-    )
+    discovery = discover(options.paths, options.discovery_options())
     result = ScanResult(
         skipped=list(discovery.skipped),
         errors=list(discovery.errors),
