@@ -5,9 +5,9 @@ The corpus is the node_modules of a Next.js + MUI app and a Python
 site-packages, installed from the npm registry and PyPI at pinned versions and
 placed under directory names that no default exclude of ttai-guard hides.
 Every tool runs on the same tree in the same run, alternating, for several
-rounds; the script prints the median wall time, CPU time (user + system of the
-child and its children) and peak RSS (the largest ``ru_maxrss`` among the
-child's processes) of each, and the ratios to ttai-guard.
+rounds. The script prints each tool's median wall time, CPU time (user +
+system of the child and its children) and peak RSS (the largest
+``ru_maxrss`` among the child's processes), and the ratios to ttai-guard.
 """
 
 from __future__ import annotations

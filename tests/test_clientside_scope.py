@@ -2,7 +2,7 @@
 
 The pre-commit hook passes file names, and users run the scanner from a
 subdirectory. Each project below is scanned by its root directory, by a
-subdirectory (from inside it, with `.`), and file by file; every scan must
+subdirectory (from inside it, with `.`), and file by file. Every scan must
 report the same client-side findings, with reasons that name paths relative
 to the project root.
 """

@@ -1,8 +1,8 @@
 """The results cache: per-file reports kept between runs.
 
-A report is stored under (configuration, path, SHA-256 of the file's bytes),
-where the configuration is a hash of the tool version, the package's own
-source files (so an edited checkout never reuses old results), the analyzer
+A report is stored under (configuration, path, SHA-256 of the file's bytes).
+The configuration is a hash of the tool version, the package's own source
+files (so an edited checkout never reuses old results), the analyzer
 settings, ``max-file-size`` and the job's build and ``secrets_belong_here``
 flags. A second table maps a path to the stat signature (size, the later of
 the modification and status change times, inode, device) it had when its
@@ -14,8 +14,8 @@ Storage is one SQLite database in write-ahead-log mode under the user cache
 directory (``TTAI_GUARD_CACHE_DIR``, else ``$XDG_CACHE_HOME/ttai-guard``, else
 ``~/.cache/ttai-guard``). SQLite serializes concurrent writers itself, and a
 run that cannot get the write lock within the busy timeout skips its write
-with a notice. Reports are stored as pickles, so the directory must belong to
-the current user and be writable by no one else; otherwise it is not used.
+with a notice. Reports are stored as pickles, so the cache is used only when
+its directory belongs to the current user and no one else can write to it.
 
 No stored report contains a whole secret: a report whose findings carry a
 token or credential as their identity (TTAI101, TTAI102) is not stored, and
@@ -50,8 +50,8 @@ _RACY_NS = 2_000_000_000
 _BUSY_TIMEOUT_S = 5.0
 # Rules whose finding identity is the secret itself.
 _SECRET_IDENTITY_RULES = frozenset({"TTAI101", "TTAI102"})
-# Up to this many paths are looked up by name in one query; more are read as
-# a range (SQLite allows 32,766 parameters since 3.32, 999 before).
+# Up to this many paths are looked up by name in one query, and more are read
+# as a range. SQLite allows 32,766 parameters since 3.32 and 999 before.
 _NAMED_LOOKUPS = 500
 # A report read again within this many nanoseconds of its last recorded use
 # keeps its old `used_at`, so an unchanged re-run writes nothing. Eviction
@@ -286,9 +286,9 @@ class ResultsCache:
         """Return (signature, digest, report, used_at) by (path, configuration) for ``paths``.
 
         A few paths are looked up by name. Many are read as one range of the
-        primary key, every stored path under their common directory, which
-        costs less than sending each path to SQLite; the caller ignores the
-        rows it did not ask for.
+        primary key (every stored path under their common directory), because
+        that costs less than sending each path to SQLite. The caller ignores
+        the rows it did not request.
         """
         if self._broken or not paths:
             return {}

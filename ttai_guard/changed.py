@@ -9,7 +9,7 @@ binary file that changed counts as wholly changed.
 Repository findings have no changed line of their own. TTAI402 is kept when
 the tracked ``.env`` file itself changed. TTAI401 is kept when a
 ``.gitignore`` in the directory or above it changed, or when the directory
-holds a ``.env*`` file that REV did not have.
+contains a ``.env*`` file that REV did not have.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ _DIFF_OPTIONS = [
 
 @dataclass
 class Changes:
-    """What changed in the work tree at ``root`` since ``commit``.
+    """The changes in the work tree at ``root`` since ``commit``.
 
     ``lines`` maps a path to the new-side line numbers of its hunks,
     ``whole`` contains binary files that changed, ``touched`` every path on

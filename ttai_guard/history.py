@@ -2,9 +2,9 @@
 
 Every blob reachable from any ref (``git rev-list --objects --all``) is read
 once through one ``git cat-file --batch`` process, one blob in memory at a
-time, and searched with :func:`~ttai_guard.tokens.find_tokens`: decoded
-text for text blobs, bytes for binary ones, and chunk by chunk for blobs
-larger than ``max-file-size``. Nothing is checked out.
+time. Text blobs are decoded and searched with
+:func:`~ttai_guard.tokens.find_tokens`, binary ones as bytes, and blobs
+larger than ``max-file-size`` chunk by chunk. Nothing is checked out.
 
 A token found there is reported once, at the commit that introduced it: the
 oldest commit (``git log --all --reverse --date-order``, committer dates)
@@ -130,7 +130,7 @@ def _list_blobs(root: Path, excluded: Callable[[str], bool]) -> dict[str, str]:
 def search_history(root: Path, max_size: int, excluded: Callable[[str], bool]) -> HistoryTokens:
     """Search every reachable blob of the repository at ``root`` for tokens.
 
-    ``excluded`` receives a blob's path and tells whether to leave it out.
+    ``excluded`` receives a blob's path and returns true to leave it out.
     """
     found = HistoryTokens(paths=_list_blobs(root, excluded))
     for object_id, kind, size, stream in read_objects(root, found.paths):

@@ -2,7 +2,7 @@
 
 For each TTAI101 finding in server-side Python or JavaScript/TypeScript,
 the literal is rewritten to read an environment variable
-(:mod:`ttai_guard.unsafe_python`, :mod:`ttai_guard.unsafe_javascript`) and
+(:mod:`ttai_guard.unsafe_python`, :mod:`ttai_guard.unsafe_javascript`).
 ``NAME=<token>`` is appended to the ``.env`` file at the root of the git
 work tree (outside git: the scanned directory). ``.env`` gets a
 ``.gitignore`` entry when git would not ignore it yet.

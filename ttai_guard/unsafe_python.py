@@ -58,7 +58,7 @@ class TokenSite:
 
 @dataclass(frozen=True)
 class SiteOutcome:
-    """What happened to one site: the variable name it now reads, or why it was left."""
+    """The outcome for one site: the variable name it now reads, or why it was left."""
 
     site: TokenSite
     name: str = ""

@@ -5,7 +5,7 @@ module of each JavaScript, TypeScript or markup file, whether its code ships
 to users' devices. That depends on the whole project, not on the file alone:
 the frameworks in ``package.json``, path conventions (``app/**/route.ts``,
 ``+page.server.ts``), directives (``'use client'``), and which client code
-imports the module. This package answers it after every file has been scanned.
+imports the module. This package decides it after every file has been scanned.
 
 ``profile``   frameworks, path aliases and the public environment policy
 ``resolve``   module specifiers to project files
@@ -35,7 +35,7 @@ TARGET_EXTENSION = "extension"
 
 @dataclass(frozen=True)
 class Placement:
-    """Where one module runs, and why, in words a user can check.
+    """The side one module runs on, and the reason, in words a user can check.
 
     ``side`` is :data:`CLIENT`, :data:`SERVER`, :data:`BOTH` or
     :data:`UNKNOWN`. ``target`` is what runs client code: a browser

@@ -4,7 +4,7 @@ An ``.astro`` file is frontmatter (server code between two ``---`` lines)
 followed by a template. A component tag in the template such as
 ``<Counter client:load />`` or ``<UI.Menu client:visible>`` makes Astro ship
 that component to the browser. Only the tag's name and its attributes are
-read; attribute values in quotes or braces are skipped, so a ``>`` or a
+read. Attribute values in quotes or braces are skipped, so a ``>`` or a
 ``client:`` inside them does not count.
 """
 

@@ -1,13 +1,14 @@
 """The label one module earns on its own, before imports are followed.
 
-:func:`classify` applies these tests in order and the first that matches
-wins: test files (server, never bundled) and Storybook stories (client,
-because a built Storybook is a static site that is often published), files
-a distributed app ships (Expo, React Native, Electron, browser extensions),
-the ``'use server'`` and ``'use client'`` directives, imports of
-``server-only``/``client-only`` and SvelteKit's private modules, framework
-path conventions and script blocks of markup files, build configurations and
-server entry points, and finally the module's content signals. A module that
+:func:`classify` applies these tests in order, and the first that matches
+wins. Test files are server code (never bundled). Storybook stories are client
+code, because a built Storybook is a static site that is often published.
+Then come files a distributed app ships (Expo, React Native, Electron,
+browser extensions), the ``'use server'`` and ``'use client'`` directives,
+imports of ``server-only``/``client-only`` and SvelteKit's private modules,
+framework path conventions and script blocks of markup files, build
+configurations and server entry points, and finally the module's content
+signals. A module that
 none of them places is :data:`UNKNOWN`.
 """
 
@@ -136,8 +137,8 @@ def is_test_file(path: PurePosixPath) -> bool:
     """Tell whether ``path`` is a test, mock or end-to-end file, which no app bundle contains.
 
     Storybook stories (``*.stories.*``) are not test files: a built Storybook
-    is a static site that is often published, so stories run in the browsers
-    of whoever opens it.
+    is a static site that is often published, so stories run in its
+    visitors' browsers.
     """
     if any(marker in path.name for marker in _TEST_NAME_MARKERS):
         return True

@@ -4,9 +4,9 @@ Placing one file needs only the files that import it, transitively, up to
 the nearest module that is client (or server) code by itself. The first
 query reads every candidate file once and indexes the words of its text, as
 split at quotes, slashes and other characters that end a path segment. A
-file can only import ``lib/ttai.ts`` if it contains the word ``ttai`` (or
+file can only import ``lib/ttai.ts`` if it contains the word ``ttai``, or
 the directory name for an ``index.*`` file, or an alias or package name that
-resolves to it), so a query parses only the files the index lists for its
+resolves to it. So a query parses only the files the index lists for its
 target's words. Each file is parsed and its imports resolved at most once,
 and every resolved edge is kept, so a whole search is linear in the files it
 touches. A breadth-first search over importers yields the shortest chain

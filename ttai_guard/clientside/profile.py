@@ -136,10 +136,10 @@ class Exposure(NamedTuple):
 
 @dataclass
 class Profile:
-    """What one package's configuration says about where its code runs.
+    """The settings of one package that decide where its code runs.
 
     ``root`` is the package directory (the scan root when no ``package.json``
-    was found). ``frameworks`` holds keys of :data:`FRAMEWORK_NAMES`.
+    was found). ``frameworks`` contains keys of :data:`FRAMEWORK_NAMES`.
     ``aliases`` maps an import pattern with at most one ``*`` to absolute
     target patterns, ``tsconfig.json`` style. ``public_prefixes`` pairs each
     environment variable prefix that reaches client code with the reason.

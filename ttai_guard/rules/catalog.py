@@ -260,12 +260,13 @@ module or in a pages router page outside `getServerSideProps`).
 
 The level depends on the bundler. Next.js, Vite, Create React App and
 SvelteKit leave such a variable empty in the browser, and Expo leaves it
-undefined in the app on users' devices: the request cannot authenticate,
-which is a bug rather than a leak, so the finding is a `note`. Bundlers that
-inline every variable the code reads (Parcel, a custom `DefinePlugin`) write
-the token into the bundle, so the finding is an `error`. The Electron main
-process reads the environment of each user's computer, where the token is
-set only if the app ships it; that read is a `note`. A read by a computed
+undefined in the app on users' devices. The request then cannot
+authenticate, which is a bug rather than a leak, so the finding is a `note`.
+Bundlers that inline every variable the code reads (Parcel, a `DefinePlugin`
+of all of `process.env`) or this name (`EnvironmentPlugin`, a `DefinePlugin`
+key) write the token into the bundle, so the finding is an `error`. The
+Electron main process reads the environment of each user's computer, where
+the token is set only if the app ships it, so that read is a `note`. A read by a computed
 name in client code (`process.env[name]`) is a `note`.
 
 ## Why is this bad?
@@ -474,8 +475,9 @@ are left out.
 
 ## Why is this bad?
 Removing a token in a later commit does not remove it from the repository:
-every clone, fork and backup holds the old commits. The authentication guide
-asks for tokens to be rotated; a committed token must be revoked now.
+every clone, fork and backup contains the old commits. The authentication
+guide requires tokens to be rotated, and a committed token must be revoked
+now.
 
 ## Example
 ```console
@@ -496,8 +498,8 @@ because existing clones keep it.
 A token split across string literals is not found in history, because blobs
 are searched as plain text. In a shallow clone, history older than the
 fetched commits is not searched, and a token from it is dated to the oldest
-fetched commit. Objects that only a reflog or a dangling commit still holds
-are not searched.
+fetched commit. Objects that only a reflog or a dangling commit still
+references are not searched.
 
 ## References
 - CWE-798: Use of Hard-coded Credentials

@@ -4,11 +4,11 @@ These rules need the whole project: where a module runs depends on the
 framework, on path conventions and on which client code imports it. Worker
 processes therefore reduce each parsed file to a :class:`ClientFacts` record
 (:func:`summarize`), and after every file is scanned the project pass
-(:mod:`ttai_guard.projectpass`) asks the placement of the modules that hold a
-candidate and calls the ``check_*`` functions below.
+(:mod:`ttai_guard.projectpass`) requests the placement of the modules that
+contain a candidate and calls the ``check_*`` functions below.
 
 A :class:`ClientFacts` record is cached on disk with the rest of a file's
-report, so it never holds a whole secret: request URLs and exported values
+report, so it never contains a whole secret: request URLs and exported values
 are redacted, and a ``.env*`` value is kept only as "is it a token".
 """
 
@@ -71,7 +71,7 @@ class EnvDefinition:
 
 @dataclass
 class ClientFacts:
-    """What the project pass needs from one parsed file.
+    """The facts of one parsed file that the project pass needs.
 
     ``modules`` are the file's modules with only the exports that can build
     an API URL, redacted: values that name a ToughTongue or configured API
@@ -86,7 +86,7 @@ class ClientFacts:
 
 
 class PlacementView(Protocol):
-    """Where a module runs, as :class:`ttai_guard.clientside.Placement` describes it."""
+    """The placement of a module: the fields of ``clientside.Placement`` used here."""
 
     @property
     def side(self) -> str: ...
@@ -201,7 +201,7 @@ def _env_definitions(text: str) -> list[EnvDefinition]:
 def summarize(kind: str, text: str, facts: Facts, settings: AnalyzerSettings) -> ClientFacts | None:
     """Reduce one file's facts to what the project pass needs, or ``None``.
 
-    ``None`` means the file holds nothing for these rules or was not parsed
+    ``None`` means the file contains nothing for these rules or was not parsed
     (a JavaScript file without modules), so the pass parses it on demand
     when it has to.
     """
@@ -432,11 +432,12 @@ def check_env_references(
 ) -> Iterator[LeveledHit]:
     """TTAI202 and TTAI203: report code that reads a token variable where clients see it.
 
-    A public variable that holds a token is reported in every module that is
-    not server-only (TTAI202). A non-public token variable, or a read by a
-    computed name, is reported in modules that ship to clients (TTAI203):
-    as an error when the bundler inlines every variable, otherwise as a note,
-    because the value is empty in the browser.
+    A public variable that contains a token is reported in every module that
+    is not server-only (TTAI202). A non-public token variable, or a read by a
+    computed name, is reported in modules that ship to clients (TTAI203). It
+    is an error when the bundler inlines the variable (every variable, or this
+    name through EnvironmentPlugin or DefinePlugin). Otherwise it is a note,
+    because the bundler does not write the value into the shipped code.
     """
     profile: ProfileView | None = None
     for module in facts.modules or [fallback]:

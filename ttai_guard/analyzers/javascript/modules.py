@@ -1,10 +1,10 @@
 """Collect the module facts that decide where code runs: imports, exports, signals, env reads.
 
 This layer fills one :class:`~ttai_guard.facts.Module` per parsed text during
-the same cursor walk as the other layers. It watches a few node kinds
-(imports, exports, calls, identifiers with watched names) and finishes after
+the same cursor walk as the other layers. It records a few node kinds
+(imports, exports, calls, identifiers with watched names). It finishes after
 the walk, when every binding is known, so it can tell a free global from a
-local name and a use of an import inside a server-only function from one
+local name, and a use of an import inside a server-only function from one
 outside it.
 
 Conventions of the facts built here:
