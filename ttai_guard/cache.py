@@ -215,9 +215,7 @@ class ResultsCache:
                 location, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
             )
             try:
-                connection.execute("PRAGMA journal_mode=WAL")
-                connection.execute("PRAGMA synchronous=NORMAL")
-                connection.executescript(_SCHEMA)
+                _prepare(connection)
             except sqlite3.Error:
                 connection.close()
                 raise
@@ -379,6 +377,27 @@ class ResultsCache:
         message = f"results cache at {self.location}: {action} failed ({error}); results not cached"
         if message not in self.notices:
             self.notices.append(message)
+
+
+def _prepare(connection: sqlite3.Connection) -> None:
+    """Switch to write-ahead logging and create the tables, waiting for other runs.
+
+    Two runs that create the database at once can get "database is locked"
+    from the journal mode switch or the schema without SQLite calling its
+    busy handler, so those steps are retried until the busy timeout ends.
+    """
+    deadline = time.monotonic() + _BUSY_TIMEOUT_S
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.executescript(_SCHEMA)
+            return
+        except sqlite3.OperationalError as error:
+            busy = "locked" in str(error) or "busy" in str(error)
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _path_range(paths: list[bytes]) -> tuple[bytes, bytes]:
