@@ -30,7 +30,21 @@ from ttai_guard.analyzers import AnalyzerSettings
         (filekinds.JAVASCRIPT, 'fetch("http://x.io")', True),
         (filekinds.JAVASCRIPT, 'fetch(u);\nns = "http://www.w3.org/2000/svg"', False),
         (filekinds.JAVASCRIPT, "// http://www.apache.org/licenses/LICENSE-2.0\nfetch(u)", False),
-        (filekinds.JAVASCRIPT, 'fetch(u);\nns = "http://www.w3.org/2000/svg http://x.io"', True),
+        (
+            filekinds.JAVASCRIPT,
+            'fetch(u);\nns = "http://www.w3.org/2000/svg";\nu = "http://x.io"',
+            True,
+        ),
+        (filekinds.JAVASCRIPT, "fetch(u);\n// see http://x.io/docs", False),
+        (filekinds.JAVASCRIPT, 'fetch("http://" + host)', False),
+        (filekinds.JAVASCRIPT, "fetch(`http://${host}/x`)", False),
+        (filekinds.JAVASCRIPT, "fetch(`\n  http://x.io/x`)", True),
+        (filekinds.PYTHON, 'import requests\nrequests.get(f"http://{host}/x")', False),
+        (filekinds.PYTHON, 'import requests\nrequests.get("http://%s/x" % host)', False),
+        (filekinds.PYTHON, 'import requests\nrequests.get(" http://x.io")', True),
+        (filekinds.PYTHON, 'import requests\nrequests.get("\\nhttp://x.io")', True),
+        (filekinds.PYTHON, 'import requests\n"""Fetch it from http://x.io."""', False),
+        (filekinds.HTML, "<script src=http://x.io/a.js></script><script>fetch(u)</script>", True),
         (filekinds.YAML, "url: http://x.io", False),
         (filekinds.ENV, "A=1", True),
         (filekinds.MARKDOWN, "See https://api.toughtongueai.com", True),
@@ -138,3 +152,21 @@ def test_fifo_not_read(tmp_path: Path) -> None:
     report = analysis.FileReport(path)
     assert analysis._read(path, 1000, report, digest=False) is None
     assert report.skipped == "not a regular file"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'import requests\nrequests.get("http://x.io")',
+        'import requests\nrequests.get("http://%s/x" % host)',
+        'import requests\n# http://x.io\nrequests.get(u)',
+        "fetch(`\n  http://x.io/x`)",
+        'fetch("ws://x.io/socket")',
+        'fetch("http://localhost:3000/x")',
+    ],
+)
+def test_byte_and_text_http_tests_agree(text: str) -> None:
+    for kind in (filekinds.PYTHON, filekinds.JAVASCRIPT):
+        in_text = needs_parser(kind, text.lower(), AnalyzerSettings())
+        in_bytes = analysis._may_request_plain_http(kind, text.lower().encode())
+        assert in_bytes is in_text, kind

@@ -59,15 +59,20 @@ _TRIGGERS = (
 _PATTERN_TRIGGERS = re.compile(
     r"sk_l(?:i(?:ve?)?)?[\"'`]|(?<![a-z])ttai|ttai[_-]?(?:token|key|pat|secret|auth|api|bearer)"
 )
-# Plain-HTTP URLs to hosts that are not obviously local; request targets are
-# judged only in code that also names a request library. XML namespace and
-# schema URIs under www.w3.org and the Apache license URL name documents that
-# code does not request, yet they fill bundles and headers, so they do not
-# make a file worth parsing.
-_REMOTE_HTTP = re.compile(
-    r"(?:http|ws)://(?!localhost[:/\"'`]|127\.|0\.0\.0\.0|\[::1\]"
+# A plain-HTTP URL that starts a string literal (after a quote or an unquoted
+# HTML `=`), spells out its host and is not local. Only such a literal can be a
+# TTAI302 request target, so URLs in comments or built at run time
+# (`"http://" + host`, `f"http://{host}"`) do not make a file worth parsing.
+# XML namespace URIs (www.w3.org) and the Apache license URL are not requested.
+# ASCII whitespace classes keep the byte and text patterns equivalent.
+_REMOTE_HTTP_PATTERN = (
+    r"[\"'`=](?:[ \t\n\r\f\v]|\\[nrt])*(?:http|ws)://"
+    r"(?![ \t\n\r\f\v\"'`{}$%<>\\]|localhost[:/\"'`]|127\.|0\.0\.0\.0|\[::1\]"
     r"|www\.w3\.org/|www\.apache\.org/licenses/)"
 )
+_REMOTE_HTTP = re.compile(_REMOTE_HTTP_PATTERN)
+_REMOTE_HTTP_BYTES = re.compile(_REMOTE_HTTP_PATTERN.encode("ascii"))
+# Request targets are judged only in code that also names a request library.
 _REQUEST_WORDS = {
     "python": ("requests", "httpx", "urlopen", "urllib", "aiohttp", "http.client", "websocket"),
     "javascript": (
@@ -89,6 +94,10 @@ _REQUEST_WORDS = {
         "https.request",
         ".http.",
     ),
+}
+_REQUEST_WORDS_BYTES = {
+    language: tuple(word.encode("ascii") for word in words)
+    for language, words in _REQUEST_WORDS.items()
 }
 _CODE_LANGUAGE = {
     filekinds.PYTHON: "python",
@@ -177,6 +186,16 @@ def needs_parser(kind: str, lowered: str, settings: AnalyzerSettings) -> bool:
     if not _REMOTE_HTTP.search(lowered):
         return False
     return any(word in lowered for word in _REQUEST_WORDS[language])
+
+
+def _may_request_plain_http(kind: str, lowered: bytes) -> bool:
+    """Byte form of the plain-HTTP request test at the end of :func:`needs_parser`."""
+    language = _CODE_LANGUAGE.get(kind)
+    if language is None or (b"http://" not in lowered and b"ws://" not in lowered):
+        return False
+    if not _REMOTE_HTTP_BYTES.search(lowered):
+        return False
+    return any(word in lowered for word in _REQUEST_WORDS_BYTES[language])
 
 
 # O_NONBLOCK keeps the open of a FIFO from waiting for a writer; the file
@@ -446,7 +465,9 @@ def _scan_name(job: FileJob, report: FileReport) -> None:
         )
 
 
-def _nothing_to_report(kind: str, data: bytes, settings: AnalyzerSettings) -> bool:
+def _nothing_to_report(
+    kind: str, data: bytes, settings: AnalyzerSettings, build: bool = False
+) -> bool:
     """Tell from the raw bytes that no rule can report anything in this file.
 
     Exact for files that decode as UTF-8 (with or without a BOM): their
@@ -464,7 +485,8 @@ def _nothing_to_report(kind: str, data: bytes, settings: AnalyzerSettings) -> bo
         return False
     if any(word.encode("ascii") in lowered for word in words):
         return False
-    if kind in _CODE_LANGUAGE and (b"http://" in lowered or b"ws://" in lowered):
+    # Build output is searched for tokens only (rules = (check_tokens,)).
+    if not build and _may_request_plain_http(kind, lowered):
         return False
     if kind == filekinds.PYTHON and declared_encoding(data) not in (None, "utf-8"):
         return False
@@ -549,7 +571,7 @@ def scan_file(
         report.skipped = "binary (scanned for tokens only)"
         _scan_bytes(job, data, report)
         return report
-    if _nothing_to_report(kind, data, settings):
+    if _nothing_to_report(kind, data, settings, job.build):
         return report
 
     decoded = decode(data, python=kind == filekinds.PYTHON)
