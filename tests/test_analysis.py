@@ -18,6 +18,10 @@ from ttai_guard.analyzers import AnalyzerSettings
     [
         (filekinds.PYTHON, "x = 1", False),
         (filekinds.PYTHON, 'T = "sk_" "live_" "x"', True),
+        (filekinds.PYTHON, "T = 'sk_' + 'live_x'", True),
+        (filekinds.JAVASCRIPT, 'const t = "sk_" + `live_${x}`', True),
+        (filekinds.PYTHON, "self.live_server_url = url", False),
+        (filekinds.PYTHON, "keep_alive_seconds = 5", False),
         (filekinds.PYTHON, 'T = "sk_l" "ive_x"', True),
         (filekinds.PYTHON, 'T = "sk_live" "_x"', True),
         (filekinds.PYTHON, 'T = "tt" "ai_pat_x"', True),
@@ -36,11 +40,12 @@ from ttai_guard.analyzers import AnalyzerSettings
             True,
         ),
         (filekinds.JAVASCRIPT, "fetch(u);\n// see http://x.io/docs", False),
-        (filekinds.JAVASCRIPT, 'fetch("http://" + host)', False),
-        (filekinds.JAVASCRIPT, "fetch(`http://${host}/x`)", False),
+        (filekinds.JAVASCRIPT, 'fetch("http://" + HOST)', True),
+        (filekinds.JAVASCRIPT, "fetch(`http://${HOST}/x`)", True),
         (filekinds.JAVASCRIPT, "fetch(`\n  http://x.io/x`)", True),
-        (filekinds.PYTHON, 'import requests\nrequests.get(f"http://{host}/x")', False),
-        (filekinds.PYTHON, 'import requests\nrequests.get("http://%s/x" % host)', False),
+        (filekinds.PYTHON, 'import requests\nrequests.get(f"http://{HOST}/x")', True),
+        (filekinds.PYTHON, 'import requests\nrequests.get("http://%s/x" % HOST)', True),
+        (filekinds.PYTHON, 'import requests\n# see "http://x.io/docs"\nrequests.get(u)', True),
         (filekinds.PYTHON, 'import requests\nrequests.get(" http://x.io")', True),
         (filekinds.PYTHON, 'import requests\nrequests.get("\\nhttp://x.io")', True),
         (filekinds.PYTHON, 'import requests\n"""Fetch it from http://x.io."""', False),
@@ -159,7 +164,7 @@ def test_fifo_not_read(tmp_path: Path) -> None:
     [
         'import requests\nrequests.get("http://x.io")',
         'import requests\nrequests.get("http://%s/x" % host)',
-        'import requests\n# http://x.io\nrequests.get(u)',
+        "import requests\n# http://x.io\nrequests.get(u)",
         "fetch(`\n  http://x.io/x`)",
         'fetch("ws://x.io/socket")',
         'fetch("http://localhost:3000/x")',
@@ -170,3 +175,55 @@ def test_byte_and_text_http_tests_agree(text: str) -> None:
         in_text = needs_parser(kind, text.lower(), AnalyzerSettings())
         in_bytes = analysis._may_request_plain_http(kind, text.lower().encode())
         assert in_bytes is in_text, kind
+
+
+FOLDED_URLS = {
+    "a.py": (
+        "import requests\n"
+        'HOST = "x.io"\n'
+        'requests.get(f"http://{HOST}/a")\n'
+        'requests.get("http://" + HOST + "/b")\n'
+        'requests.get("http://" + "y.io/c")\n'
+        'requests.get("http://%s/d" % HOST)\n'
+        'requests.get("http://{}/e".format(HOST))\n'
+    ),
+    "b.js": (
+        'const HOST = "x.io";\n'
+        "fetch(`http://${HOST}/a`);\n"
+        'fetch("http://" + HOST + "/b");\n'
+        'fetch("http://" + "y.io/c");\n'
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("a.py", [(3, 16), (4, 15), (5, 15), (6, 15), (7, 15)]),
+        ("b.js", [(2, 8), (3, 8), (4, 8)]),
+    ],
+)
+def test_folded_request_urls_still_parsed(
+    tmp_path: Path, name: str, expected: list[tuple[int, int]]
+) -> None:
+    write_files(tmp_path, {name: FOLDED_URLS[name]})
+    report = scan_file(FileJob(tmp_path / name), AnalyzerSettings(), 1_000_000)
+    assert [f.rule for f in report.findings] == ["TTAI302"] * len(expected)
+    assert [(f.line, f.column) for f in report.findings] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('"""Fetch it.\n\n>>> requests.get("http://x.io")\n"""\nimport requests\n', False),
+        ('import requests\n# requests.get("http://x.io")\n', False),
+        ("import requests\ndef f():\n    \"See 'http://x.io'.\"\n    return 1\n", False),
+        ('import requests\nrequests.get("http://x.io")\n', True),
+        ('import requests\nrequests.get(f"http://{HOST}/x")\n', True),
+        ('import requests\nrequests.get(b" HTTP://x.io")\n', True),
+        ('import requests\nSCHEMES = ("http://", "https://")\n', True),
+        ('import requests\nrequests.get("http://x.io"\n', True),
+    ],
+)
+def test_python_http_literal_check(text: str, expected: bool) -> None:
+    assert analysis._python_may_request_plain_http(text) is expected

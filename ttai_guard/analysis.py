@@ -15,6 +15,7 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import AnyStr
 
 from ttai_guard import filekinds
 from ttai_guard.analyzers import AnalysisError, AnalyzerSettings
@@ -42,33 +43,36 @@ FILE_RULES: tuple[Callable[[FileContext, Facts], Iterator[Hit]], ...] = (
 
 # A file whose lower-cased text contains none of these can hold no token,
 # ToughTongue URL or token-named credential, so it is not parsed for them.
-# `live_` and `i_pat_` catch a token prefix split across literals early
-# (`"sk_" + "live_"`, `"tt" + "ai_pat_"`); later split points leave `sk_l`
-# to `sk_live` before a quote, or `ttai` at the start of a word.
+# `i_pat_` and `live_` at the start of a literal (below) catch a token prefix
+# split across literals early (`"tt" + "ai_pat_"`, `"sk_" + "live_"`); later
+# split points leave `sk_l` to `sk_live` before a quote, or `ttai` at the start
+# of a word.
 _TRIGGERS = (
     "sk_live_",
     "ttai_pat_",
     "toughtongue",
     "tough_tongue",
     "tough-tongue",
-    "live_",
     "i_pat_",
 )
 # `ttai` starts a word in TTAI_TOKEN and ttaiPat; inside other words
-# (`attainable`) it counts only when a credential word follows.
+# (`attainable`) it counts only when a credential word follows. `live_` counts
+# only after a quote, because names such as `keep_alive_` and `live_server`
+# are common.
 _PATTERN_TRIGGERS = re.compile(
     r"sk_l(?:i(?:ve?)?)?[\"'`]|(?<![a-z])ttai|ttai[_-]?(?:token|key|pat|secret|auth|api|bearer)"
+    r"|[\"'`]live_"
 )
-# A plain-HTTP URL that starts a string literal (after a quote or an unquoted
-# HTML `=`), spells out its host and is not local. Only such a literal can be a
-# TTAI302 request target, so URLs in comments or built at run time
-# (`"http://" + host`, `f"http://{host}"`) do not make a file worth parsing.
-# XML namespace URIs (www.w3.org) and the Apache license URL are not requested.
+# A plain-HTTP URL at the start of a string literal (after a quote, or `=` for
+# an unquoted HTML attribute), to a host that is not local. A request target
+# whose value starts with such a URL starts with such a literal, even when the
+# analyzers fold constants into it (`"http://" + HOST`, `f"http://{HOST}"`), so
+# URLs in comments and prose do not make a file worth parsing. XML namespace
+# URIs (www.w3.org) and the Apache license URL are not request targets.
 # ASCII whitespace classes keep the byte and text patterns equivalent.
 _REMOTE_HTTP_PATTERN = (
     r"[\"'`=](?:[ \t\n\r\f\v]|\\[nrt])*(?:http|ws)://"
-    r"(?![ \t\n\r\f\v\"'`{}$%<>\\]|localhost[:/\"'`]|127\.|0\.0\.0\.0|\[::1\]"
-    r"|www\.w3\.org/|www\.apache\.org/licenses/)"
+    r"(?!localhost[:/\"'`]|127\.|0\.0\.0\.0|\[::1\]|www\.w3\.org/|www\.apache\.org/licenses/)"
 )
 _REMOTE_HTTP = re.compile(_REMOTE_HTTP_PATTERN)
 _REMOTE_HTTP_BYTES = re.compile(_REMOTE_HTTP_PATTERN.encode("ascii"))
@@ -170,32 +174,84 @@ class FileReport:
 
 def needs_parser(kind: str, lowered: str, settings: AnalyzerSettings) -> bool:
     """Tell whether a file's lower-cased text contains anything a parsed rule could report."""
+    return _names_toughtongue(kind, lowered, settings) or _may_request_plain_http(kind, lowered)
+
+
+def _names_toughtongue(kind: str, lowered: str, settings: AnalyzerSettings) -> bool:
+    """Tell whether the text could contain a token, a ToughTongue URL or a credential name."""
     if kind == filekinds.ENV:
         return True
     if any(trigger in lowered for trigger in _TRIGGERS):
         return True
     # Substring tests first: they scan at memory speed, the patterns do not.
-    if ("ttai" in lowered or "sk_l" in lowered) and _PATTERN_TRIGGERS.search(lowered):
+    pieces = "ttai" in lowered or "sk_l" in lowered or "live_" in lowered
+    if pieces and _PATTERN_TRIGGERS.search(lowered):
         return True
     extra = (*settings.api_hosts, *settings.token_names)
-    if any(word.lower() in lowered for word in extra):
+    return any(word.lower() in lowered for word in extra)
+
+
+def _may_request_plain_http(kind: str, lowered: str | bytes) -> bool:
+    """Tell whether lower-cased code could request a plain-HTTP URL.
+
+    Takes the text or its bytes, which give the same result for UTF-8 files.
+    """
+    language = _CODE_LANGUAGE.get(kind)
+    if language is None:
+        return False
+    if isinstance(lowered, bytes):
+        return _has_request_and_url(
+            lowered, (b"http://", b"ws://"), _REMOTE_HTTP_BYTES, _REQUEST_WORDS_BYTES[language]
+        )
+    return _has_request_and_url(
+        lowered, ("http://", "ws://"), _REMOTE_HTTP, _REQUEST_WORDS[language]
+    )
+
+
+def _has_request_and_url(
+    lowered: AnyStr,
+    schemes: tuple[AnyStr, ...],
+    pattern: re.Pattern[AnyStr],
+    words: tuple[AnyStr, ...],
+) -> bool:
+    if not any(scheme in lowered for scheme in schemes):
+        return False
+    if pattern.search(lowered) is None:
+        return False
+    return any(word in lowered for word in words)
+
+
+def _python_may_request_plain_http(text: str) -> bool:
+    """Tell whether a Python string outside docstrings starts with a plain-HTTP URL.
+
+    The byte and text tests also match URLs quoted in comments and doctests.
+    CPython's own parser reads a module many times faster than libcst, so it
+    settles those files. Source it cannot parse returns True, and libcst then
+    reports the syntax error.
+    """
+    import ast
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            # The scanned code's own warnings (invalid escapes) are not ours to print.
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return True
-    language = _CODE_LANGUAGE.get(kind)
-    if language is None or ("http://" not in lowered and "ws://" not in lowered):
-        return False
-    if not _REMOTE_HTTP.search(lowered):
-        return False
-    return any(word in lowered for word in _REQUEST_WORDS[language])
-
-
-def _may_request_plain_http(kind: str, lowered: bytes) -> bool:
-    """Byte form of the plain-HTTP request test at the end of :func:`needs_parser`."""
-    language = _CODE_LANGUAGE.get(kind)
-    if language is None or (b"http://" not in lowered and b"ws://" not in lowered):
-        return False
-    if not _REMOTE_HTTP_BYTES.search(lowered):
-        return False
-    return any(word in lowered for word in _REQUEST_WORDS_BYTES[language])
+    # ast.walk visits a statement before its value, so one pass sees both.
+    statements: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr):
+            statements.add(id(node.value))
+        if not isinstance(node, ast.Constant) or id(node) in statements:
+            continue
+        value = node.value
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
+        if isinstance(value, str) and value.lstrip().lower().startswith(("http://", "ws://")):
+            return True
+    return False
 
 
 # O_NONBLOCK keeps the open of a FIFO from waiting for a writer; the file
@@ -337,8 +393,12 @@ _KEY_VALUE_KINDS = {
 def _facts_for(
     kind: str, text: str, settings: AnalyzerSettings, report: FileReport, suffix: str
 ) -> Facts:
-    if not needs_parser(kind, text.lower(), settings):
-        return Facts()
+    lowered = text.lower()
+    if not _names_toughtongue(kind, lowered, settings):
+        if not _may_request_plain_http(kind, lowered):
+            return Facts()
+        if kind == filekinds.PYTHON and not _python_may_request_plain_http(text):
+            return Facts()
     if kind == filekinds.PYTHON and len(text) > MAX_PYTHON_PARSE:
         # LibCST needs about 150 bytes of memory per byte of source; larger
         # Python files are generated data, read at the text level instead.
