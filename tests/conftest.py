@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -112,6 +113,25 @@ def run_cli(cwd: Path, *args: str, env: dict[str, str] | None = None) -> Run:
         stdin=subprocess.DEVNULL,
     )
     return Run(completed.returncode, completed.stdout, completed.stderr)
+
+
+#: The results cache line that ``check -v`` prints.
+CACHE_STATISTICS = re.compile(r"results cache: (\d+) files unchanged, (\d+) scanned, (\d+) stored")
+
+
+def check_cached(root: Path, cache_dir: Path, *args: str) -> Run:
+    """Run ``check -v`` with JSON output on ``root`` with the results cache in ``cache_dir``."""
+    return run_cli(
+        root,
+        "check",
+        "--format",
+        "json",
+        "--exit-zero",
+        "-v",
+        *args,
+        ".",
+        env={"TTAI_GUARD_CACHE_DIR": str(cache_dir)},
+    )
 
 
 def assert_maps_to_source(text: str, facts: Facts) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 import subprocess
 import sys
@@ -11,14 +10,20 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PAT, REPOSITORY_ROOT, SK, Run, run_cli, write_files
+from conftest import (
+    CACHE_STATISTICS,
+    PAT,
+    REPOSITORY_ROOT,
+    SK,
+    Run,
+    check_cached,
+    write_files,
+)
 
 from ttai_guard import cache
 from ttai_guard.analysis import FileJob, FileReport, scan_file
 from ttai_guard.analyzers import AnalyzerSettings
 from ttai_guard.tokens import find_token_bytes
-
-_STATISTICS = re.compile(r"results cache: (\d+) files unchanged, (\d+) scanned, (\d+) stored")
 
 PLAIN_FILES = {
     "app/main.py": "import os\n\nprint(os.environ.get('HOME'))\n",
@@ -37,22 +42,8 @@ SECRET_FILES = {
 }
 
 
-def _check(root: Path, cache_dir: Path, *args: str) -> Run:
-    return run_cli(
-        root,
-        "check",
-        "--format",
-        "json",
-        "--exit-zero",
-        "-v",
-        *args,
-        ".",
-        env={"TTAI_GUARD_CACHE_DIR": str(cache_dir)},
-    )
-
-
 def _statistics(run: Run) -> tuple[int, int, int]:
-    match = _STATISTICS.search(run.stderr)
+    match = CACHE_STATISTICS.search(run.stderr)
     assert match is not None, run.stderr
     return int(match[1]), int(match[2]), int(match[3])
 
@@ -81,8 +72,8 @@ def _age(root: Path) -> None:
 
 def test_rerun_hits_every_file(tree: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
-    first = _check(tree, cache_dir)
-    second = _check(tree, cache_dir)
+    first = check_cached(tree, cache_dir)
+    second = check_cached(tree, cache_dir)
     assert _statistics(first) == (0, 4, 4)
     assert _statistics(second) == (4, 0, 0)
     assert second.json() == first.json()
@@ -90,10 +81,10 @@ def test_rerun_hits_every_file(tree: Path, tmp_path: Path) -> None:
 
 def test_changed_file_rescanned(tree: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
-    _check(tree, cache_dir)
+    check_cached(tree, cache_dir)
     write_files(tree, {"app/util.js": f'export const key = "{SK}";\n'})
     _age(tree)
-    second = _check(tree, cache_dir)
+    second = check_cached(tree, cache_dir)
     assert _statistics(second) == (3, 1, 0)
     assert second.findings() == [("TTAI101", "app/util.js", 1, 21)]
 
@@ -101,8 +92,8 @@ def test_changed_file_rescanned(tree: Path, tmp_path: Path) -> None:
 def test_recent_file_not_trusted(tree: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     write_files(tree, {"app/new.py": "x = 1\n"})
-    _check(tree, cache_dir)
-    second = _check(tree, cache_dir)
+    check_cached(tree, cache_dir)
+    second = check_cached(tree, cache_dir)
     # The report is stored, but a file modified in the last two seconds is
     # read again, because its stat signature may not change with its content.
     assert _statistics(second) == (4, 1, 1)
@@ -110,17 +101,17 @@ def test_recent_file_not_trusted(tree: Path, tmp_path: Path) -> None:
 
 def test_configuration_invalidates(tree: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
-    _check(tree, cache_dir)
+    check_cached(tree, cache_dir)
     write_files(tree, {"ttai-guard.toml": 'api-hosts = ["proxy.example.com"]\n'})
     _age(tree)
-    second = _check(tree, cache_dir)
+    second = check_cached(tree, cache_dir)
     assert _statistics(second) == (0, 5, 5)
 
 
 def test_max_file_size_invalidates(tree: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
-    _check(tree, cache_dir)
-    second = _check(tree, cache_dir, "--max-file-size", "4096")
+    check_cached(tree, cache_dir)
+    second = check_cached(tree, cache_dir, "--max-file-size", "4096")
     assert _statistics(second) == (0, 4, 4)
 
 
@@ -139,19 +130,19 @@ def test_settings_change_key() -> None:
 
 def test_no_cache_writes_nothing(tree: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
-    run = _check(tree, cache_dir, "--no-cache")
+    run = check_cached(tree, cache_dir, "--no-cache")
     assert run.code == 0
-    assert _STATISTICS.search(run.stderr) is None
+    assert CACHE_STATISTICS.search(run.stderr) is None
     assert not cache_dir.exists()
 
 
 def test_no_cache_reads_nothing(tree: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
-    _check(tree, cache_dir)
+    check_cached(tree, cache_dir)
     database = cache_dir / cache.DATABASE_NAME
     before = database.stat().st_mtime_ns
-    run = _check(tree, cache_dir, "--no-cache")
-    assert _STATISTICS.search(run.stderr) is None
+    run = check_cached(tree, cache_dir, "--no-cache")
+    assert CACHE_STATISTICS.search(run.stderr) is None
     assert database.stat().st_mtime_ns == before
 
 
@@ -160,7 +151,7 @@ def test_corrupt_database_notice(tree: Path, tmp_path: Path) -> None:
     cache_dir.mkdir(mode=0o700)
     (cache_dir / cache.DATABASE_NAME).write_bytes(b"this is not an SQLite database" * 100)
     write_files(tree, {"src/client.py": f'TTAI_TOKEN = "{PAT}"\n'})
-    run = _check(tree, cache_dir)
+    run = check_cached(tree, cache_dir)
     assert run.code == 0
     assert "ttai-guard: notice: results cache at" in run.stderr
     assert "scanning without it" in run.stderr
@@ -169,7 +160,7 @@ def test_corrupt_database_notice(tree: Path, tmp_path: Path) -> None:
 
 def test_corrupt_pages_notice(tree: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
-    _check(tree, cache_dir)
+    check_cached(tree, cache_dir)
     database = cache_dir / cache.DATABASE_NAME
     data = bytearray(database.read_bytes())
     # Keep the header page, overwrite the pages holding tables and indexes.
@@ -177,7 +168,7 @@ def test_corrupt_pages_notice(tree: Path, tmp_path: Path) -> None:
     database.write_bytes(bytes(data))
     for suffix in ("-wal", "-shm"):
         Path(str(database) + suffix).unlink(missing_ok=True)
-    run = _check(tree, cache_dir)
+    run = check_cached(tree, cache_dir)
     assert run.code == 0
     assert "ttai-guard: notice: results cache at" in run.stderr
     assert run.json()["summary"]["files_scanned"] == 4
@@ -187,7 +178,7 @@ def test_shared_directory_not_used(tree: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     cache_dir.mkdir()
     cache_dir.chmod(0o777)
-    run = _check(tree, cache_dir)
+    run = check_cached(tree, cache_dir)
     assert "is writable by other users" in run.stderr
     assert not (cache_dir / cache.DATABASE_NAME).exists()
 
@@ -214,7 +205,7 @@ def test_concurrent_runs_succeed(tree: Path, tmp_path: Path) -> None:
     assert outputs[0][0] == outputs[1][0]
     assert "notice: results cache" not in outputs[0][1]
     assert "notice: results cache" not in outputs[1][1]
-    third = _check(tree, cache_dir)
+    third = check_cached(tree, cache_dir)
     assert _statistics(third) == (84, 0, 0)
 
 
@@ -222,8 +213,8 @@ def test_cache_holds_no_token(tree: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     write_files(tree, SECRET_FILES)
     _age(tree)
-    first = _check(tree, cache_dir)
-    second = _check(tree, cache_dir)
+    first = check_cached(tree, cache_dir)
+    second = check_cached(tree, cache_dir)
     assert len(first.json()["findings"]) == 5
     assert second.json() == first.json()
     for path in cache_dir.iterdir():
@@ -235,8 +226,8 @@ def test_reports_with_secrets_not_stored(tree: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     write_files(tree, SECRET_FILES)
     _age(tree)
-    _check(tree, cache_dir)
-    second = _check(tree, cache_dir)
+    check_cached(tree, cache_dir)
+    second = check_cached(tree, cache_dir)
     # The four files whose findings carry a token or a credential are
     # scanned on every run.
     assert _statistics(second) == (4, 4, 0)
@@ -251,7 +242,7 @@ def test_stored_fields_hold_no_token(tmp_path: Path) -> None:
 
 def test_database_rows_decode(tree: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
-    _check(tree, cache_dir)
+    check_cached(tree, cache_dir)
     connection = sqlite3.connect(cache_dir / cache.DATABASE_NAME)
     rows = connection.execute("SELECT path FROM signatures ORDER BY path").fetchall()
     connection.close()
@@ -308,12 +299,12 @@ def test_eviction_bounds_entries(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 
 def test_rerun_keeps_used_at(tree: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
-    _check(tree, cache_dir)
+    check_cached(tree, cache_dir)
     query = "SELECT path, used_at FROM reports ORDER BY path"
     connection = sqlite3.connect(cache_dir / cache.DATABASE_NAME)
     before = connection.execute(query).fetchall()
     connection.close()
-    second = _check(tree, cache_dir)
+    second = check_cached(tree, cache_dir)
     connection = sqlite3.connect(cache_dir / cache.DATABASE_NAME)
     after = connection.execute(query).fetchall()
     connection.close()
@@ -411,12 +402,12 @@ def test_many_paths_read_as_range(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 def test_restored_mtime_rescanned(tree: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
-    _check(tree, cache_dir)
+    check_cached(tree, cache_dir)
     target = tree / "config" / "settings.toml"
     before = target.stat()
     # Same size, modification time put back: only the change time moves.
     target.write_text(target.read_text().replace("8080", "8081"))
     os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
-    second = _check(tree, cache_dir)
+    second = check_cached(tree, cache_dir)
     assert target.stat().st_size == before.st_size
     assert _statistics(second)[1] == 1

@@ -32,11 +32,14 @@ import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ttai_guard import __version__
-from ttai_guard.analysis import FileJob, FileReport, is_compact
-from ttai_guard.analyzers import AnalyzerSettings
 from ttai_guard.tokens import find_token_bytes
+
+if TYPE_CHECKING:
+    from ttai_guard.analysis import FileJob, FileReport
+    from ttai_guard.analyzers import AnalyzerSettings
 
 # Paths are stored as the bytes the file system uses (os.fsencode), because a
 # name that is not valid UTF-8 has no SQLite text form.
@@ -46,17 +49,17 @@ MAX_ENTRIES = 200_000
 # A file modified within this many nanoseconds of its stat may change again
 # within the file system's timestamp granularity without changing its
 # signature, so its stat signature is not recorded (git calls this "racy").
-_RACY_NS = 2_000_000_000
+RACY_NS = 2_000_000_000
 _BUSY_TIMEOUT_S = 5.0
 # Rules whose finding identity is the secret itself.
-_SECRET_IDENTITY_RULES = frozenset({"TTAI101", "TTAI102"})
+SECRET_IDENTITY_RULES = frozenset({"TTAI101", "TTAI102"})
 # Up to this many paths are looked up by name in one query, and more are read
 # as a range. SQLite allows 32,766 parameters since 3.32 and 999 before.
 _NAMED_LOOKUPS = 500
 # A report read again within this many nanoseconds of its last recorded use
 # keeps its old `used_at`, so an unchanged re-run writes nothing. Eviction
 # order is then exact to within this interval.
-_TOUCH_INTERVAL_NS = 3600 * 1_000_000_000
+TOUCH_INTERVAL_NS = 3600 * 1_000_000_000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS signatures (
@@ -76,6 +79,11 @@ CREATE TABLE IF NOT EXISTS reports (
     PRIMARY KEY (configuration, path, digest)
 );
 CREATE INDEX IF NOT EXISTS reports_used_at ON reports (used_at);
+CREATE TABLE IF NOT EXISTS snapshots (
+    key BLOB PRIMARY KEY,
+    data BLOB NOT NULL,
+    used_at INTEGER NOT NULL
+);
 """
 
 
@@ -88,6 +96,43 @@ def cache_directory() -> Path:
     if xdg and os.path.isabs(xdg):
         return Path(xdg) / "ttai-guard"
     return Path.home() / ".cache" / "ttai-guard"
+
+
+def open_database(notices: list[str]) -> tuple[sqlite3.Connection, Path] | None:
+    """Open (creating if needed) the cache database; on failure add a notice and return None."""
+    directory = cache_directory()
+    location = directory / DATABASE_NAME
+    if not directory.is_absolute():
+        notices.append(
+            f"results cache not used: TTAI_GUARD_CACHE_DIR={directory} is a relative path; "
+            "set it to an absolute path"
+        )
+        return None
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        problem = _unsafe_directory(directory)
+        if problem:
+            notices.append(f"results cache not used: {directory} {problem}")
+            return None
+        connection = sqlite3.connect(
+            location, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+        )
+        try:
+            _prepare(connection)
+        except sqlite3.Error:
+            connection.close()
+            raise
+    except (OSError, sqlite3.OperationalError) as error:
+        # The directory or file cannot be created, opened or written.
+        notices.append(f"results cache at {location} cannot be used ({error}); scanning without it")
+        return None
+    except sqlite3.Error as error:
+        notices.append(
+            f"results cache at {location} is unreadable ({error}); scanning without it. "
+            "Delete the file to rebuild the cache."
+        )
+        return None
+    return connection, location
 
 
 def _code_signature() -> bytes:
@@ -141,11 +186,13 @@ def storable(report: FileReport) -> bool:
     if report.vanished or report.error or not report.digest or report.signature is None:
         return False
     return not any(
-        finding.rule in _SECRET_IDENTITY_RULES and finding.identity for finding in report.findings
+        finding.rule in SECRET_IDENTITY_RULES and finding.identity for finding in report.findings
     )
 
 
 def _pickled(report: FileReport) -> bytes | None:
+    from ttai_guard.analysis import FileReport, is_compact
+
     if is_compact(report):
         # Most files have nothing to report: a (kind, skipped) pair loads
         # without rebuilding a FileReport and its Path.
@@ -176,6 +223,8 @@ class CacheStatistics:
     stored: int = 0
     #: Reports not written because they hold a secret or were incomplete.
     not_storable: int = 0
+    #: The whole result came from a tree snapshot (:mod:`ttai_guard.snapshot`).
+    reused: bool = False
 
 
 @dataclass
@@ -197,40 +246,10 @@ class ResultsCache:
         cls, settings: AnalyzerSettings, max_size: int, notices: list[str]
     ) -> ResultsCache | None:
         """Open (creating if needed) the cache; on failure add a notice and return None."""
-        directory = cache_directory()
-        location = directory / DATABASE_NAME
-        if not directory.is_absolute():
-            notices.append(
-                f"results cache not used: TTAI_GUARD_CACHE_DIR={directory} is a relative path; "
-                "set it to an absolute path"
-            )
+        opened = open_database(notices)
+        if opened is None:
             return None
-        try:
-            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-            problem = _unsafe_directory(directory)
-            if problem:
-                notices.append(f"results cache not used: {directory} {problem}")
-                return None
-            connection = sqlite3.connect(
-                location, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-            )
-            try:
-                _prepare(connection)
-            except sqlite3.Error:
-                connection.close()
-                raise
-        except (OSError, sqlite3.OperationalError) as error:
-            # The directory or file cannot be created, opened or written.
-            notices.append(
-                f"results cache at {location} cannot be used ({error}); scanning without it"
-            )
-            return None
-        except sqlite3.Error as error:
-            notices.append(
-                f"results cache at {location} is unreadable ({error}); scanning without it. "
-                "Delete the file to rebuild the cache."
-            )
-            return None
+        connection, location = opened
         configuration = configuration_key(settings, max_size)
         return cls(connection, configuration, location, notices)
 
@@ -269,7 +288,7 @@ class ResultsCache:
                 row = rows.get((path, configuration))
                 if row is not None and row[0] == signature:
                     report = _loaded(row[2], job)
-                    if report is not None and now - row[3] > _TOUCH_INTERVAL_NS:
+                    if report is not None and now - row[3] > TOUCH_INTERVAL_NS:
                         self._used.append((configuration, path, row[1]))
             if report is None:
                 self.statistics.misses += 1
@@ -350,7 +369,7 @@ class ResultsCache:
                 continue
             path = os.fsencode(job.path)
             reports.append((_job_key(self.configuration, job), path, report.digest, blob, now))
-            if now - report.signature[1] > _RACY_NS:
+            if now - report.signature[1] > RACY_NS:
                 signatures.append((path, *_stored_signature(report.signature), report.digest))
         if not reports and not self._used:
             return
@@ -418,6 +437,8 @@ def _path_range(paths: list[bytes]) -> tuple[bytes, bytes]:
 
 def _loaded(blob: bytes, job: FileJob) -> FileReport | None:
     """Rebuild a stored report for ``job``, or return ``None`` for an unreadable blob."""
+    from ttai_guard.analysis import FileReport
+
     try:
         stored = pickle.loads(blob)
     except Exception:

@@ -106,9 +106,10 @@ def _report_diagnostics(result: ScanResult, verbose: bool) -> None:
         for path, note in result.notes:
             _diagnostic(f"ttai-guard: {display_path(path)}: {note}")
         if result.cache is not None:
+            reused = "; nothing changed, so the last result was reused" * result.cache.reused
             _diagnostic(
                 f"ttai-guard: results cache: {result.cache.hits} files unchanged, "
-                f"{result.cache.misses} scanned, {result.cache.stored} stored"
+                f"{result.cache.misses} scanned, {result.cache.stored} stored{reused}"
             )
 
 

@@ -13,10 +13,11 @@ import errno
 import fnmatch
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ttai_guard import snapshot
 from ttai_guard.filekinds import is_env_file_name
 from ttai_guard.gitignore import IgnoreRules
 from ttai_guard.gitrepo import GitError, Repository, find_work_tree
@@ -253,8 +254,10 @@ class _Walker:
         self.result.workspaces.append(workspace)
         return workspace
 
-    def add_path(self, argument: str) -> None:
+    def add_path(self, argument: str) -> Iterator[None]:
+        """Add the files under ``argument``, pausing after each directory read."""
         path = _absolute(Path(argument))
+        snapshot.watch(path)
         try:
             info = os.stat(path)
         except FileNotFoundError:
@@ -271,16 +274,17 @@ class _Walker:
         if stat.S_ISDIR(info.st_mode):
             if self.options.respect_gitignore and workspace.is_ignored(path, is_dir=True):
                 workspace = self.ignored_directory_workspace(path)
-            self.walk(path, workspace)
+            yield from self.walk(path, workspace)
         elif stat.S_ISREG(info.st_mode):
             self.result.files.append(FileEntry(path))
         else:
             self.result.skipped.append(Skipped(path, "not a regular file"))
 
-    def walk(self, top: Path, workspace: Workspace) -> None:
+    def walk(self, top: Path, workspace: Workspace) -> Iterator[None]:
         stack = [(top, False)]
         while stack:
             directory, in_build = stack.pop()
+            snapshot.watch(directory)
             try:
                 with os.scandir(directory) as iterator:
                     entries = sorted(iterator, key=lambda entry: entry.name, reverse=True)
@@ -293,6 +297,7 @@ class _Walker:
                 child = self.visit(entry, workspace, in_build, _child_path(directory, entry))
                 if child is not None:
                     stack.append(child)
+            yield
 
     def visit(
         self,
@@ -405,6 +410,20 @@ def _describe_link(path: Path) -> str:
 def discover(paths: Iterable[str], options: DiscoveryOptions | None = None) -> Discovery:
     """Collect the files to scan under ``paths`` (default: the current directory)."""
     result = Discovery()
+    for _ in iter_discover(paths, options, result):
+        pass
+    return result
+
+
+def iter_discover(
+    paths: Iterable[str], options: DiscoveryOptions | None, result: Discovery
+) -> Iterator[FileEntry]:
+    """Yield each file to scan as the walk finds it, and fill ``result`` as :func:`discover` does.
+
+    The skipped paths, errors, workspaces and notices in ``result`` are
+    complete once the iterator is exhausted. Raises DiscoveryError before
+    yielding anything when a path does not exist.
+    """
     walker = _Walker(options or DiscoveryOptions(), result)
     arguments = list(paths) or ["."]
     missing = [argument for argument in arguments if not os.path.lexists(argument)]
@@ -414,18 +433,31 @@ def discover(paths: Iterable[str], options: DiscoveryOptions | None = None) -> D
         )
         raise DiscoveryError(f"path not found: {shown}")
     seen: set[Path] = set()
+    found: set[Path] = set()
     for argument in arguments:
         absolute = _absolute(Path(argument))
         if absolute in seen:
             continue
         seen.add(absolute)
-        walker.add_path(argument)
+        done = len(result.files)
+        for _ in _then_pause(walker.add_path(argument)):
+            # A file reached again through overlapping arguments is dropped.
+            new = result.files[done:]
+            del result.files[done:]
+            for entry in new:
+                if entry.path not in found:
+                    found.add(entry.path)
+                    result.files.append(entry)
+                    snapshot.watch(entry.path)
+                    yield entry
+            done = len(result.files)
     # .gitignore files are read as the walk reaches them, so their warnings
     # are complete only now.
     for workspace in result.workspaces:
         result.notices.extend(workspace.ignore.warnings)
-    unique: dict[Path, FileEntry] = {}
-    for entry in result.files:
-        unique.setdefault(entry.path, entry)
-    result.files = list(unique.values())
-    return result
+
+
+def _then_pause(steps: Iterator[None]) -> Iterator[None]:
+    """Yield after every step of ``steps`` and once more when it ends."""
+    yield from steps
+    yield

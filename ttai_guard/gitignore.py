@@ -35,6 +35,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from ttai_guard import snapshot
+
 __all__ = [
     "IgnoreMatch",
     "IgnoreRules",
@@ -157,6 +159,7 @@ def _read_gitignore(path: Path, source: str, warnings: list[str]) -> bytes | Non
     O_NONBLOCK, so a symbolic link is never followed and a FIFO or device file is never
     read, even if one replaces the file between the two calls.
     """
+    snapshot.watch(path)
     try:
         info = os.lstat(path)
     except (FileNotFoundError, NotADirectoryError):
@@ -571,6 +574,7 @@ class IgnoreMatch:
 
 def _is_git_marker(marker: Path) -> bool:
     """Tell whether ``marker`` is a ``.git`` directory or a ``gitdir:`` file."""
+    snapshot.watch(marker)
     try:
         info = os.stat(marker)
     except OSError:
@@ -797,6 +801,7 @@ class IgnoreRules:
         directory = self._top_relative(relative_dir)
         while True:
             source = f"{directory}/{_GITIGNORE}" if directory else _GITIGNORE
+            snapshot.watch(self.top / source)
             try:
                 mode = os.lstat(self.top / source).st_mode
             except OSError as error:

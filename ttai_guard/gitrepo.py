@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
+from ttai_guard import snapshot
+
 # Settings for every git call, so that no setting of the scanned repository
 # makes git run a program (fsmonitor hooks) or page its output.
 _SAFE_CONFIG = ("-c", "core.fsmonitor=false", "-c", "core.quotePath=false")
@@ -56,8 +58,12 @@ def _run_git(args: list[str], cwd: Path, input_data: bytes | None = None) -> byt
 
 def _has_git_marker(directory: Path) -> bool:
     """Tell whether ``directory`` or a parent contains a ``.git`` entry."""
-    candidates = (directory, *directory.parents)
-    return any(os.path.lexists(candidate / ".git") for candidate in candidates)
+    for candidate in (directory, *directory.parents):
+        marker = candidate / ".git"
+        snapshot.watch(marker)
+        if os.path.lexists(marker):
+            return True
+    return False
 
 
 def find_work_tree(start: Path) -> Path | None:
@@ -75,7 +81,27 @@ def find_work_tree(start: Path) -> Path | None:
             raise
         return None
     top = output.decode("utf-8", "surrogateescape").strip()
-    return Path(top) if top else None
+    if not top:
+        return None
+    if snapshot.recording():
+        # git looked for `.git` from the directory up to the top it found.
+        _has_git_marker(Path(os.path.abspath(directory)))
+    return Path(top)
+
+
+def _index_path(root: Path) -> Path:
+    """Return where the index of the work tree at ``root`` lives (``.git`` may be a file)."""
+    marker = root / ".git"
+    try:
+        with open(marker, "rb") as handle:
+            first = handle.readline(4096)
+    except OSError:
+        # A directory (or nothing readable): the usual layout.
+        return marker / "index"
+    if first.startswith(b"gitdir: "):
+        target = first[len(b"gitdir: ") :].strip().decode("utf-8", "surrogateescape")
+        return (root / target) / "index"
+    return marker / "index"
 
 
 @dataclass
@@ -87,6 +113,7 @@ class Repository:
 
     @classmethod
     def open(cls, root: Path) -> Repository:
+        snapshot.watch(_index_path(root))
         output = _run_git(["ls-files", "-z", "--cached", "--full-name"], root)
         names = output.decode("utf-8", "surrogateescape").split("\0")
         return cls(root=root, tracked={name for name in names if name})

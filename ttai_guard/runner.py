@@ -5,13 +5,22 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
+from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ttai_guard import filekinds
-from ttai_guard.analysis import FileJob, FileReport, expand_report, scan_batch, scan_file
+from ttai_guard import filekinds, snapshot
+from ttai_guard.analysis import (
+    CompactReport,
+    FileJob,
+    FileReport,
+    expand_report,
+    scan_batch,
+    scan_file,
+)
 from ttai_guard.analyzers import AnalyzerSettings
 from ttai_guard.cache import CacheStatistics, ResultsCache
 from ttai_guard.decoding import decode
@@ -19,9 +28,10 @@ from ttai_guard.discovery import (
     DEFAULT_EXCLUDED_DIRS,
     Discovery,
     DiscoveryOptions,
+    FileEntry,
     Skipped,
     Workspace,
-    discover,
+    iter_discover,
 )
 from ttai_guard.finding import Finding
 from ttai_guard.projectpass import ProjectInput, run_project_pass
@@ -34,11 +44,16 @@ from ttai_guard.rules.envfiles import (
 )
 from ttai_guard.suppressions import suppresses
 
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
 DEFAULT_MAX_FILE_SIZE = 25 * 1024 * 1024
 # Below this many files, starting worker processes costs more than it saves.
 _PARALLEL_THRESHOLD = 48
 # Files per batch sent to a worker process, at most.
 _BATCH_SIZE = 16
+# Jobs taken from the walk (and looked up in the cache) at a time.
+_CHUNK_SIZE = 256
 
 
 @dataclass(frozen=True)
@@ -130,93 +145,169 @@ def _rule_enabled(rule: str, options: ScanOptions) -> bool:
     return not any(rule.startswith(prefix) for prefix in options.ignore)
 
 
+def _job_for(entry: FileEntry, discovery: Discovery) -> FileJob:
+    belongs = False
+    if filekinds.is_env_file_name(entry.path.name):
+        workspace = discovery.workspace_for(entry.path)
+        belongs = (
+            workspace is not None
+            and not filekinds.is_env_template(entry.path.name)
+            and workspace.is_ignored(entry.path)
+            and not workspace.is_tracked(entry.path)
+        )
+    return FileJob(entry.path, build=entry.build, secrets_belong_here=belongs)
+
+
 def _jobs_for(discovery: Discovery) -> list[FileJob]:
-    jobs = []
-    for entry in discovery.files:
-        belongs = False
-        if filekinds.is_env_file_name(entry.path.name):
-            workspace = discovery.workspace_for(entry.path)
-            belongs = (
-                workspace is not None
-                and not filekinds.is_env_template(entry.path.name)
-                and workspace.is_ignored(entry.path)
-                and not workspace.is_tracked(entry.path)
+    return [_job_for(entry, discovery) for entry in discovery.files]
+
+
+@dataclass
+class _Slot:
+    """One job's place in the output order, and its report once there is one."""
+
+    job: FileJob
+    report: FileReport | None = None
+    future: Future[list[FileReport | CompactReport]] | None = None
+    index: int = 0
+    #: The report came from the results cache rather than a scan.
+    cached: bool = False
+
+
+class _Pipeline:
+    """Scan jobs as they arrive and hand back their reports in arrival order.
+
+    Jobs wait until there are enough to be worth worker processes; a run
+    that gets fewer scans them in this process at :meth:`drain`. Reports
+    taken from the cache join the same order through :meth:`add_report`.
+    """
+
+    def __init__(self, options: ScanOptions, digest: bool) -> None:
+        self.options = options
+        self.digest = digest
+        self.slots: deque[_Slot] = deque()
+        self.unsent: list[_Slot] = []
+        self.fresh = 0
+        self.started = False
+        self.executor: ProcessPoolExecutor | None = None
+
+    def add(self, job: FileJob) -> None:
+        slot = _Slot(job)
+        self.slots.append(slot)
+        self.unsent.append(slot)
+        self.fresh += 1
+        if not self.started and self.fresh >= _PARALLEL_THRESHOLD:
+            self.started = True
+            workers = self.options.jobs or os.cpu_count() or 1
+            if workers > 1:
+                from concurrent.futures import ProcessPoolExecutor
+
+                self.executor = ProcessPoolExecutor(max_workers=workers)
+        if not self.started:
+            return
+        if self.executor is None:
+            self._scan_here()
+        while len(self.unsent) >= _BATCH_SIZE:
+            self._submit(self.unsent[:_BATCH_SIZE])
+            del self.unsent[:_BATCH_SIZE]
+
+    def _scan_here(self) -> None:
+        for slot in self.unsent:
+            slot.report = scan_file(
+                slot.job, self.options.settings, self.options.max_file_size, self.digest
             )
-        jobs.append(FileJob(entry.path, build=entry.build, secrets_belong_here=belongs))
-    return jobs
+        self.unsent = []
 
+    def add_report(self, job: FileJob, report: FileReport) -> None:
+        self.slots.append(_Slot(job, report, cached=True))
 
-def _worker_count(options: ScanOptions, file_count: int) -> int:
-    jobs = options.jobs or os.cpu_count() or 1
-    if file_count < _PARALLEL_THRESHOLD:
-        return 1
-    return max(1, min(jobs, file_count))
+    def _submit(self, slots: list[_Slot]) -> None:
+        assert self.executor is not None
+        future = self.executor.submit(
+            scan_batch,
+            [(str(s.job.path), s.job.build, s.job.secrets_belong_here) for s in slots],
+            self.options.settings,
+            self.options.max_file_size,
+            self.digest,
+        )
+        for index, slot in enumerate(slots):
+            slot.future = future
+            slot.index = index
+
+    def drain(self, final: bool) -> Iterator[tuple[FileJob, FileReport, bool]]:
+        """Yield (job, report, fresh) from the front while reports are ready.
+
+        With ``final``, every remaining job is scanned or waited for.
+        """
+        if final and self.unsent:
+            if self.executor is None:
+                self._scan_here()
+            else:
+                # Small last batches keep every worker busy to the end.
+                size = max(1, len(self.unsent) // 4)
+                for start in range(0, len(self.unsent), size):
+                    self._submit(self.unsent[start : start + size])
+                self.unsent = []
+        while self.slots:
+            slot = self.slots[0]
+            if slot.report is None:
+                if slot.future is None or not (final or slot.future.done()):
+                    return
+                slot.report = expand_report(slot.job, slot.future.result()[slot.index])
+            self.slots.popleft()
+            yield slot.job, slot.report, not slot.cached
+
+    def close(self) -> None:
+        if self.executor is not None:
+            # When the caller stops early (an error, Ctrl-C), batches not yet
+            # started are dropped instead of delaying the shutdown.
+            self.executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _scan_all(
-    jobs: list[FileJob], options: ScanOptions, result: ScanResult
+    jobs: Iterable[FileJob], options: ScanOptions, result: ScanResult
 ) -> Iterator[FileReport]:
-    """Yield one report per job, in job order, from the results cache or a fresh scan."""
+    """Yield one report per job, in job order, from the results cache or a fresh scan.
+
+    Jobs are consumed in chunks, so a scan runs while the walk that produces
+    ``jobs`` goes on.
+    """
     cache = None
     if options.use_cache:
         cache = ResultsCache.open(options.settings, options.max_file_size, result.notices)
-    if cache is None:
-        yield from _scan_fresh(jobs, options, digest=False)
-        return
-    result.cache = cache.statistics
+        if cache is not None:
+            result.cache = cache.statistics
+    pipeline = _Pipeline(options, digest=cache is not None)
     try:
-        cached = cache.lookup_all(jobs)
-        missing = [job for job, report in zip(jobs, cached, strict=True) if report is None]
-        fresh = _scan_fresh(missing, options, digest=True)
-        for job, report in zip(jobs, cached, strict=True):
-            if report is None:
-                report = next(fresh)
-                cache.add(job, report)
-            yield report
+        iterator = iter(jobs)
+        while chunk := list(islice(iterator, _CHUNK_SIZE)):
+            stored = cache.lookup_all(chunk) if cache is not None else [None] * len(chunk)
+            for job, report in zip(chunk, stored, strict=True):
+                if report is None:
+                    pipeline.add(job)
+                else:
+                    pipeline.add_report(job, report)
+            yield from _stored_fresh(pipeline.drain(final=False), cache)
+        yield from _stored_fresh(pipeline.drain(final=True), cache)
     finally:
-        cache.close()
+        pipeline.close()
+        if cache is not None:
+            cache.close()
 
 
-def _scan_fresh(jobs: list[FileJob], options: ScanOptions, digest: bool) -> Iterator[FileReport]:
-    workers = _worker_count(options, len(jobs))
-    if workers == 1:
-        work = partial(
-            scan_file, settings=options.settings, max_size=options.max_file_size, digest=digest
-        )
-        yield from map(work, jobs)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    # Small batches keep both workers busy to the end: neighbouring files
-    # (a package's large bundles) would otherwise land in one batch. Jobs
-    # travel as plain tuples and most reports come back as compact tuples,
-    # because pickling Path objects dominated the parent's time.
-    size = max(1, min(_BATCH_SIZE, len(jobs) // (workers * 8)))
-    batches = [jobs[start : start + size] for start in range(0, len(jobs), size)]
-    with ProcessPoolExecutor(max_workers=workers) as executor:
-        futures = [
-            executor.submit(
-                scan_batch,
-                [(str(job.path), job.build, job.secrets_belong_here) for job in batch],
-                options.settings,
-                options.max_file_size,
-                digest,
-            )
-            for batch in batches
-        ]
-        try:
-            for batch, future in zip(batches, futures, strict=True):
-                for job, sent in zip(batch, future.result(), strict=True):
-                    yield expand_report(job, sent)
-        finally:
-            # When the caller stops early (an error, Ctrl-C), batches not yet
-            # started are dropped instead of delaying the executor's shutdown.
-            for future in futures:
-                future.cancel()
+def _stored_fresh(
+    drained: Iterator[tuple[FileJob, FileReport, bool]], cache: ResultsCache | None
+) -> Iterator[FileReport]:
+    """Pass reports on, adding the freshly scanned ones to ``cache``."""
+    for job, report, fresh in drained:
+        if fresh and cache is not None:
+            cache.add(job, report)
+        yield report
 
 
 def _is_suppressed(hit: RepositoryHit) -> bool:
     """Tell whether the line a repository finding points at suppresses it."""
+    snapshot.watch(hit.path)
     try:
         # Read regular files only: a .gitignore may be a link to a device.
         if not stat.S_ISREG(os.lstat(hit.path).st_mode):
@@ -246,6 +337,7 @@ def _repository_findings(hit: RepositoryHit) -> Finding:
 def _holds_values(path: Path) -> bool:
     from ttai_guard.analyzers.envfile import env_has_values
 
+    snapshot.watch(path)
     try:
         if not stat.S_ISREG(os.lstat(path).st_mode):
             # A tracked link (perhaps to a device) contains a path, not values.
@@ -355,23 +447,35 @@ def run_scan(options: ScanOptions, progress: Progress | None = None) -> ScanResu
         from ttai_guard.gitmodes import run_git_scan
 
         return run_git_scan(options, progress)
-    return scan_tree(options, progress)
+    if not options.use_cache:
+        return scan_tree(options, progress)
+    notices: list[str] = []
+    reused = snapshot.reuse(options, notices)
+    if reused is not None:
+        return reused
+    return snapshot.scan_recorded(options, lambda: scan_tree(options, progress))
 
 
 def scan_tree(options: ScanOptions, progress: Progress | None = None) -> ScanResult:
     """Scan the files under ``options.paths`` as they are on disk, ignoring the git modes."""
-    discovery = discover(options.paths, options.discovery_options())
-    result = ScanResult(
-        skipped=list(discovery.skipped),
-        errors=list(discovery.errors),
-        notices=list(discovery.notices),
-    )
-    jobs = _jobs_for(discovery)
+    discovery = Discovery()
+    entries = iter_discover(options.paths, options.discovery_options(), discovery)
+    result = ScanResult()
+    jobs: Iterable[FileJob] = (_job_for(entry, discovery) for entry in entries)
+    if progress is not None:
+        # The progress display needs the total, so the walk finishes first.
+        jobs = list(jobs)
     reports = _scan_all(jobs, options, result)
     if progress is not None:
+        assert isinstance(jobs, list)
         reports = _counted(reports, len(jobs), progress)
     project_input = ProjectInput()
     collect(project_input.record(reports), options, result)
+    # The walk has ended, so its lists are complete and go first, as they
+    # did before any file was scanned.
+    result.skipped[:0] = discovery.skipped
+    result.errors[:0] = discovery.errors
+    result.notices[:0] = discovery.notices
     _run_project_pass(project_input, options, result)
     directories = [Path(os.path.abspath(p)) for p in options.paths if os.path.isdir(p)]
     if directories:

@@ -1,13 +1,13 @@
 """Tree snapshots: a whole scan's result, reused while nothing it read has changed.
 
 A scan that uses the results cache records the stat signature of every path
-it reads or lists: the directories it walks, the files it scans, the
-``.gitignore`` files, the git index, the scan roots and their parents, and
-the files the client-side pass opens. The signature is taken before the path
-is used. After the scan, the result is stored with those signatures under a
-key made of the configuration (which covers the tool's own source), the
-scan options, the working directory and the environment variables that
-change what git and the tool read.
+it reads or lists, taken before the path is used. These are the directories
+it walks, the files it scans, the ``.gitignore`` files, the ``.git`` entries
+and the index git reads, and the files the client-side pass opens. After
+the scan, the result is stored with those signatures under a key made of the
+configuration (which covers the tool's own source), the scan options, the
+working directory and the environment variables that change what git and
+the tool read.
 
 The next run with the same key stats the same paths. When every signature is
 unchanged (a new file changes its directory's signature, an edit changes the
@@ -53,6 +53,17 @@ _ENVIRONMENT_PREFIXES = ("GIT_",)
 _LAYOUT = 1
 
 
+def _signature(info: os.stat_result) -> Signature:
+    return (
+        info.st_mode,
+        info.st_size,
+        info.st_mtime_ns,
+        info.st_ctime_ns,
+        info.st_ino,
+        info.st_dev,
+    )
+
+
 class _Recorder:
     """The paths a scan used, each with its signature when first used."""
 
@@ -72,14 +83,7 @@ class _Recorder:
             # Unreadable now, so perhaps readable next time: nothing to reuse.
             self.usable = False
             return
-        self.signatures[path] = (
-            info.st_mode,
-            info.st_size,
-            info.st_mtime_ns,
-            info.st_ctime_ns,
-            info.st_ino,
-            info.st_dev,
-        )
+        self.signatures[path] = _signature(info)
 
 
 _active: _Recorder | None = None
@@ -159,14 +163,7 @@ def _unchanged(paths: list[str], signatures: list[Signature]) -> bool:
             continue
         except (OSError, ValueError):
             return False
-        if stored != (
-            info.st_mode,
-            info.st_size,
-            info.st_mtime_ns,
-            info.st_ctime_ns,
-            info.st_ino,
-            info.st_dev,
-        ):
+        if stored != _signature(info):
             return False
     return True
 
@@ -197,7 +194,7 @@ def reuse(options: ScanOptions, notices: list[str]) -> ScanResult | None:
         return None
     finally:
         connection.close()
-    result.cache = cache.CacheStatistics(hits=files)
+    result.cache = cache.CacheStatistics(hits=files, reused=True)
     return result
 
 
@@ -219,6 +216,7 @@ def _store(options: ScanOptions, recorder: _Recorder, result: ScanResult, starte
     signatures = list(recorder.signatures.values())
     if any(s is not None and started - s[2] <= cache.RACY_NS for s in signatures):
         return
+
     files = result.cache.hits + result.cache.misses
     stored_cache, result.cache = result.cache, None
     try:
@@ -227,6 +225,7 @@ def _store(options: ScanOptions, recorder: _Recorder, result: ScanResult, starte
         result.cache = stored_cache
     if next(iter(find_token_bytes(blob)), None) is not None:
         return
+
     data = zlib.compress(blob, 1)
     notices: list[str] = []
     opened = cache.open_database(notices)

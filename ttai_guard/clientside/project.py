@@ -27,6 +27,7 @@ import os
 import os.path
 from pathlib import Path
 
+from ttai_guard import snapshot
 from ttai_guard.clientside import BOTH, CLIENT, SERVER, UNKNOWN, Placement, ProjectFiles
 from ttai_guard.clientside.astro import rendered_components
 from ttai_guard.clientside.classify import Label, classify
@@ -136,6 +137,7 @@ class Project:
         home = normalize(Path.home())
         current = base
         while True:
+            snapshot.watch(current / "package.json")
             if (current / "package.json").is_file() and current != home:
                 root = current
                 break
@@ -393,7 +395,10 @@ class Project:
         return found
 
     def _exists(self, path: Path) -> bool:
-        return path in self.resolver.paths or path.is_file()
+        if path in self.resolver.paths:
+            return True
+        snapshot.watch(path)
+        return path.is_file()
 
     def _listing(self, directory: Path) -> list[Path]:
         if self._directories is None:
@@ -401,6 +406,7 @@ class Project:
             for path in self.resolver.paths:
                 self._directories.setdefault(path.parent, []).append(path)
         names = {path.name for path in self._directories.get(directory, [])}
+        snapshot.watch(directory)
         with contextlib.suppress(OSError):
             names.update(entry.name for entry in os.scandir(directory) if entry.is_file())
         return [directory / name for name in sorted(names)]
@@ -414,6 +420,7 @@ class Project:
         if path in self.resolver.paths:
             text = self.files.text(path)
         else:
+            snapshot.watch(path)
             try:
                 if path.is_file() and path.stat().st_size <= _MAX_CONFIG_BYTES:
                     text = path.read_text(encoding="utf-8", errors="replace")

@@ -22,11 +22,13 @@ def display_path(path: Path, base: Path | None = None) -> str:
 
     A token in a file or directory name is redacted like any other.
     """
-    base = base or Path.cwd()
     try:
-        relative = Path(os.path.relpath(path, base)).as_posix()
+        relative = os.path.relpath(path, base or os.getcwd())
     except ValueError:
-        relative = path.as_posix()
+        # Windows: another drive than the base's.
+        relative = os.fspath(path)
+    if os.sep != "/":
+        relative = relative.replace(os.sep, "/")
     return redact_text(relative)
 
 
