@@ -15,15 +15,11 @@ import click
 
 from ttai_guard import __version__, progress
 from ttai_guard.analyzers import AnalyzerSettings
-from ttai_guard.baseline import BaselineError, apply_baseline, write_baseline
 from ttai_guard.config import Config, ConfigError, find_config, load_config
 from ttai_guard.discovery import DEFAULT_EXCLUDED_DIRS, DiscoveryError
 from ttai_guard.finding import LEVEL_RANK, Finding
-from ttai_guard.fixes import ApplyError, FileEdit, apply_edits, plan_gitignore_fixes
-from ttai_guard.outputfile import write_output_file
 from ttai_guard.progress import ProgressBar
 from ttai_guard.reporters import display_path, printable
-from ttai_guard.rules.catalog import RULES
 from ttai_guard.runner import DEFAULT_MAX_FILE_SIZE, ScanOptions, ScanResult, run_scan
 from ttai_guard.tokens import redact_text
 
@@ -31,6 +27,7 @@ EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 if TYPE_CHECKING:
+    from ttai_guard.fixes import FileEdit
     from ttai_guard.unsafe_fixes import UnsafeFixPlan
 
 DEFAULT_BASELINE = ".ttai-guard-baseline.json"
@@ -47,6 +44,8 @@ def _configure_streams() -> None:
 def _parse_rule_list(value: str | None, option: str) -> frozenset[str] | None:
     if value is None:
         return None
+    from ttai_guard.rules.catalog import RULES
+
     items = frozenset(item.strip().upper() for item in value.split(",") if item.strip())
     if not items:
         raise click.BadParameter("expects at least one rule ID or prefix", param_hint=option)
@@ -167,6 +166,8 @@ def _write_output(
         use_color = _use_color(color, sys.stdout)
         _write_report(result, output_format, sys.stdout, use_color, quiet, statistics)
         return
+    from ttai_guard.outputfile import write_output_file
+
     write_output_file(
         Path(output),
         lambda stream: _write_report(
@@ -221,6 +222,8 @@ def _plan_fixes(
     result: ScanResult, extra: Sequence[tuple[Finding, tuple[str, ...]]] = ()
 ) -> list[FileEdit]:
     """Plan the .gitignore edits for TTAI401, plus the ``extra`` entries other fixes need."""
+    from ttai_guard.fixes import plan_gitignore_fixes
+
     remaining = set(result.findings)
     fixes = [(finding, names) for finding, names in result.gitignore_fixes if finding in remaining]
     edits, problems = plan_gitignore_fixes([*fixes, *extra])
@@ -268,6 +271,8 @@ def _configured_baseline(config: Config) -> str | None:
 
 
 def _apply_baseline(result: ScanResult, baseline: str, verbose: bool) -> None:
+    from ttai_guard.baseline import BaselineError, apply_baseline
+
     try:
         result.findings, stale = apply_baseline(result.findings, Path(baseline))
     except BaselineError as error:
@@ -549,6 +554,8 @@ def _apply_all(edits: list[FileEdit], unsafe: UnsafeFixPlan | None) -> bool:
     Raises ClickException (exit 2) when a write fails; the files written
     before it are restored by :func:`apply_edits`.
     """
+    from ttai_guard.fixes import ApplyError, apply_edits
+
     ordered = edits if unsafe is None else [*unsafe.env_edits, *edits, *unsafe.edits]
     try:
         apply_edits(ordered)
@@ -596,6 +603,8 @@ def baseline(paths: Sequence[str], output: str | None, config_file: str | None) 
             "ttai-guard: error: the scan is incomplete; the baseline was not written", err=True
         )
         sys.exit(EXIT_ERROR)
+    from ttai_guard.baseline import write_baseline
+
     count = write_baseline(result.findings, Path(target))
     noun = "entry" if count == 1 else "entries"
     click.echo(f"Wrote {count} baseline {noun} to {target}.")
@@ -618,6 +627,8 @@ def baseline(paths: Sequence[str], output: str | None, config_file: str | None) 
 def audit(path: str, output_format: str, output: str | None, config_file: str | None) -> None:
     """Review a whole repository against the security checklist C1-C7."""
     from ttai_guard.audit import build_audit, render_html, render_markdown, render_text
+    from ttai_guard.outputfile import write_output_file
+    from ttai_guard.rules.catalog import RULES
 
     _require_output_directory(output)
     config = _load_config(config_file, path)
@@ -667,6 +678,8 @@ def _rule_selected(rule: str, options: ScanOptions) -> bool:
 @click.argument("rule_id", required=False)
 def rules(rule_id: str | None) -> None:
     """List the rules, or print the documentation of RULE_ID."""
+    from ttai_guard.rules.catalog import RULES
+
     if rule_id is None:
         for rule in RULES.values():
             click.echo(

@@ -16,11 +16,14 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ttai_guard import snapshot
 from ttai_guard.filekinds import is_env_file_name
-from ttai_guard.gitignore import IgnoreRules
-from ttai_guard.gitrepo import GitError, Repository, find_work_tree
+
+if TYPE_CHECKING:
+    from ttai_guard.gitignore import IgnoreRules
+    from ttai_guard.gitrepo import Repository
 
 #: Directory names never walked into.
 DEFAULT_EXCLUDED_DIRS = frozenset(
@@ -203,6 +206,9 @@ class _Walker:
 
     def open_workspace(self, path: Path) -> Workspace:
         """Return the workspace of ``path``, opening its repository once."""
+        from ttai_guard.gitignore import IgnoreRules
+        from ttai_guard.gitrepo import GitError, Repository, find_work_tree
+
         existing = self.result.workspace_for(path)
         if existing is not None:
             return existing
@@ -244,6 +250,8 @@ class _Walker:
         Naming it is a request to scan it, so it becomes a root of its own: its
         own ``.gitignore`` files apply, the repository's do not.
         """
+        from ttai_guard.gitignore import IgnoreRules
+
         for workspace in self.result.workspaces:
             if workspace.root == path:
                 return workspace
@@ -448,7 +456,6 @@ def iter_discover(
                 if entry.path not in found:
                     found.add(entry.path)
                     result.files.append(entry)
-                    snapshot.watch(entry.path)
                     yield entry
             done = len(result.files)
     # .gitignore files are read as the walk reaches them, so their warnings

@@ -23,11 +23,10 @@ from ttai_guard.runner import (
     ScanOptions,
     ScanResult,
     _ignored_for_file,
-    _jobs_for,
     _rule_enabled,
-    scan_tree,
 )
 from ttai_guard.staged import StagedCopy, copy_options, map_back, staged_copy
+from ttai_guard.treescan import _jobs_for, scan_tree
 
 
 def _mode_name(options: ScanOptions) -> str:

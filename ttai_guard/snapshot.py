@@ -1,23 +1,23 @@
 """Tree snapshots: a whole scan's result, reused while nothing it read has changed.
 
-A scan that uses the results cache records the stat signature of every path
-it reads or lists, taken before the path is used. These are the directories
-it walks, the files it scans, the ``.gitignore`` files, the ``.git`` entries
-and the index git reads, and the files the client-side pass opens. After
-the scan, the result is stored with those signatures under a key made of the
-configuration (which covers the tool's own source), the scan options, the
-working directory and the environment variables that change what git and
-the tool read.
+A scan that uses the results cache records a fingerprint (a hash of the stat
+result) of every path it reads or lists, taken before the path is used: the
+directories it walks, the files it scans, the ``.gitignore`` files, the
+``.git`` entries and the index git reads, and the files the client-side pass
+opens. Paths it looked for and did not find are recorded as missing.
 
-The next run with the same key stats the same paths. When every signature is
-unchanged (a new file changes its directory's signature, an edit changes the
-file's), the stored result is the scan's result, so the run reads no file and
-does not walk the tree.
+After the scan, the result and the fingerprints are stored under a key of the
+configuration (which covers the tool's own source), the scan options, the
+working directory, the Python version and the environment variables that
+change what git and the tool read. The next run with the same key stats the
+same paths. When every fingerprint matches (a new file changes its
+directory's, an edit changes the file's), it returns the stored result
+without walking the tree or reading any file.
 
 A snapshot is not stored when a path's modification time lies within the
 cache's racy interval of the scan's start (an edit in the same timestamp
 tick could go unnoticed), when a path could not be stat'ed for a reason
-other than its absence, when a path could not be read, or when the result
+other than its absence, when a file could not be read, or when the result
 contains a secret (a TTAI101 or TTAI102 finding, or token-shaped bytes).
 """
 
@@ -27,8 +27,10 @@ import hashlib
 import os
 import pickle
 import sqlite3
+import sys
 import time
 import zlib
+from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields, is_dataclass, replace
@@ -41,49 +43,54 @@ from ttai_guard.tokens import find_token_bytes
 if TYPE_CHECKING:
     from ttai_guard.runner import ScanOptions, ScanResult
 
-#: (mode, size, mtime_ns, ctime_ns, inode, device), or None for a missing path.
-Signature = tuple[int, int, int, int, int, int] | None
-
 # Snapshots beyond this count are evicted, least recently used first.
 MAX_SNAPSHOTS = 32
 # Environment variables that change which files git or the tool reads.
 _ENVIRONMENT = ("HOME", "PATH", "XDG_CONFIG_HOME")
 _ENVIRONMENT_PREFIXES = ("GIT_",)
 # Bumped when the stored layout changes.
-_LAYOUT = 1
+_LAYOUT = 3
+# The fingerprint of a path that does not exist. hash() never returns -1.
+_MISSING = -1
 
 
-def _signature(info: os.stat_result) -> Signature:
-    return (
-        info.st_mode,
-        info.st_size,
-        info.st_mtime_ns,
-        info.st_ctime_ns,
-        info.st_ino,
-        info.st_dev,
+def _fingerprint(info: os.stat_result) -> int:
+    """Return a hash of the mode, size, modification and change times, inode and device.
+
+    Integer tuples hash alike in every process of one Python version, and
+    the snapshot key includes the version.
+    """
+    return hash(
+        (info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
     )
 
 
 class _Recorder:
-    """The paths a scan used, each with its signature when first used."""
+    """The paths a scan used, each with its fingerprint when first used."""
 
     def __init__(self) -> None:
-        self.signatures: dict[str, Signature] = {}
+        self.fingerprints: dict[str, int] = {}
+        self.newest_mtime_ns = 0
         self.usable = True
 
     def watch(self, path: str) -> None:
-        if path in self.signatures:
+        if path in self.fingerprints:
             return
         try:
             info = os.stat(path)
         except (FileNotFoundError, NotADirectoryError):
-            self.signatures[path] = None
+            self.fingerprints[path] = _MISSING
             return
         except (OSError, ValueError):
             # Unreadable now, so perhaps readable next time: nothing to reuse.
             self.usable = False
             return
-        self.signatures[path] = _signature(info)
+        self.note(path, info)
+
+    def note(self, path: str, info: os.stat_result) -> None:
+        if path not in self.fingerprints:
+            self.fingerprints[path] = _fingerprint(info)
+            self.newest_mtime_ns = max(self.newest_mtime_ns, info.st_mtime_ns)
 
 
 _active: _Recorder | None = None
@@ -94,6 +101,12 @@ def watch(path: str | Path) -> None:
     if _active is not None:
         text = os.fspath(path)
         _active.watch(text if os.path.isabs(text) else os.path.abspath(text))
+
+
+def note(path: Path, info: os.stat_result) -> None:
+    """Record a stat result the running scan took of the absolute ``path`` before using it."""
+    if _active is not None:
+        _active.note(os.fspath(path), info)
 
 
 def recording() -> bool:
@@ -143,6 +156,7 @@ def _key(options: ScanOptions) -> bytes:
     material = repr(
         (
             _LAYOUT,
+            sys.version,
             cache.configuration_key(options.settings, options.max_file_size).hex(),
             # The number of worker processes and the cache switch do not change findings.
             _canonical(replace(options, jobs=0, use_cache=True)),
@@ -153,19 +167,17 @@ def _key(options: ScanOptions) -> bytes:
     return hashlib.sha256(material.encode("utf-8", "surrogateescape")).digest()
 
 
-def _unchanged(paths: list[str], signatures: list[Signature]) -> bool:
-    for path, stored in zip(paths, signatures, strict=True):
-        try:
-            info = os.stat(path)
-        except (FileNotFoundError, NotADirectoryError):
-            if stored is not None:
+def _unchanged(paths: list[str], fingerprints: array[int], missing: list[str]) -> bool:
+    """Tell whether every path still has its fingerprint and every missing path is still missing."""
+    try:
+        # One C-level loop of stat calls: per path, the system call is most of the cost.
+        for info, expected in zip(map(os.stat, paths), fingerprints, strict=True):
+            if _fingerprint(info) != expected:
                 return False
-            continue
-        except (OSError, ValueError):
-            return False
-        if stored != _signature(info):
-            return False
-    return True
+    except (OSError, ValueError):
+        # Removed, or now unreadable.
+        return False
+    return not any(os.path.lexists(path) for path in missing)
 
 
 def reuse(options: ScanOptions, notices: list[str]) -> ScanResult | None:
@@ -181,11 +193,14 @@ def reuse(options: ScanOptions, notices: list[str]) -> ScanResult | None:
         if found is None:
             return None
         try:
-            paths, signatures, files, result = pickle.loads(zlib.decompress(found[0]))
+            joined, packed, missing, files, result = pickle.loads(zlib.decompress(found[0]))
+            paths = joined.split("\0")
+            fingerprints = array("q")
+            fingerprints.frombytes(packed)
         except Exception:
             # A snapshot of an older layout, or a damaged one: scan again.
             return None
-        if not _unchanged(paths, signatures):
+        if len(paths) != len(fingerprints) or not _unchanged(paths, fingerprints, missing):
             return None
         now = time.time_ns()
         if now - found[1] > cache.TOUCH_INTERVAL_NS:
@@ -212,15 +227,25 @@ def _store(options: ScanOptions, recorder: _Recorder, result: ScanResult, starte
         return
     if any(f.rule in cache.SECRET_IDENTITY_RULES and f.identity for f in result.findings):
         return
-    paths = list(recorder.signatures)
-    signatures = list(recorder.signatures.values())
-    if any(s is not None and started - s[2] <= cache.RACY_NS for s in signatures):
+    if started - recorder.newest_mtime_ns <= cache.RACY_NS:
         return
 
     files = result.cache.hits + result.cache.misses
     stored_cache, result.cache = result.cache, None
     try:
-        blob = pickle.dumps((paths, signatures, files, result), protocol=pickle.HIGHEST_PROTOCOL)
+        present = {p: f for p, f in recorder.fingerprints.items() if f != _MISSING}
+        # A missing path in a directory whose fingerprint is kept cannot appear
+        # without changing that directory's fingerprint.
+        missing = [
+            p
+            for p, f in recorder.fingerprints.items()
+            if f == _MISSING and os.path.dirname(p) not in present
+        ]
+        joined = "\0".join(present)
+        packed = array("q", present.values()).tobytes()
+        blob = pickle.dumps(
+            (joined, packed, missing, files, result), protocol=pickle.HIGHEST_PROTOCOL
+        )
     finally:
         result.cache = stored_cache
     if next(iter(find_token_bytes(blob)), None) is not None:

@@ -50,5 +50,5 @@ def build_json(result: ScanResult) -> dict[str, Any]:
 
 
 def write_json(result: ScanResult, stream: TextIO) -> None:
-    json.dump(build_json(result), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    # One write: json.dump writes each of the encoder's many small pieces.
+    stream.write(json.dumps(build_json(result), indent=2, ensure_ascii=False) + "\n")
