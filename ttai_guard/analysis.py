@@ -15,7 +15,7 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import AnyStr
+from typing import AnyStr, Generic
 
 from ttai_guard import filekinds
 from ttai_guard.analyzers import AnalysisError, AnalyzerSettings
@@ -59,9 +59,12 @@ _TRIGGERS = (
 # (`attainable`) it counts only when a credential word follows. `live_` counts
 # only after a quote, because names such as `keep_alive_` and `live_server`
 # are common.
-_PATTERN_TRIGGERS = re.compile(
-    r"sk_l(?:i(?:ve?)?)?[\"'`]|(?<![a-z])ttai|ttai[_-]?(?:token|key|pat|secret|auth|api|bearer)"
-    r"|[\"'`]live_"
+# Each is matched where `find` locates its first word, because one pattern of
+# alternatives steps through every position of the text.
+_PIECE_TRIGGERS = (
+    ("sk_l", re.compile(r"sk_l(?:i(?:ve?)?)?[\"'`]")),
+    ("ttai", re.compile(r"(?<![a-z])ttai|ttai[_-]?(?:token|key|pat|secret|auth|api|bearer)")),
+    ("live_", re.compile(r"(?<=[\"'`])live_")),
 )
 # A plain-HTTP URL at the start of a string literal (after a quote, or `=` for
 # an unquoted HTML attribute), to a host that is not local. A request target
@@ -70,12 +73,35 @@ _PATTERN_TRIGGERS = re.compile(
 # URLs in comments and prose do not make a file worth parsing. XML namespace
 # URIs (www.w3.org) and the Apache license URL are not request targets.
 # ASCII whitespace classes keep the byte and text patterns equivalent.
-_REMOTE_HTTP_PATTERN = (
-    r"[\"'`=](?:[ \t\n\r\f\v]|\\[nrt])*(?:http|ws)://"
+# The URL is found with `find` and both patterns are tried at each hit: one
+# regular expression that starts with a character class steps through every
+# position of the text, several times slower. Leading whitespace counts up to
+# _LITERAL_LOOKBACK characters.
+_LITERAL_START = r"[\"'`=](?:[ \t\n\r\f\v]|\\[nrt])*\Z"
+_REMOTE_SCHEME = (
+    r"(?:http|ws)://"
     r"(?!localhost[:/\"'`]|127\.|0\.0\.0\.0|\[::1\]|www\.w3\.org/|www\.apache\.org/licenses/)"
 )
-_REMOTE_HTTP = re.compile(_REMOTE_HTTP_PATTERN)
-_REMOTE_HTTP_BYTES = re.compile(_REMOTE_HTTP_PATTERN.encode("ascii"))
+_LITERAL_LOOKBACK = 64
+
+
+@dataclass(frozen=True)
+class _UrlPatterns(Generic[AnyStr]):
+    """The URL schemes and the patterns around them, for text or for bytes."""
+
+    schemes: tuple[AnyStr, AnyStr]
+    literal_start: re.Pattern[AnyStr]
+    remote_scheme: re.Pattern[AnyStr]
+
+
+_TEXT_URLS = _UrlPatterns(
+    ("http://", "ws://"), re.compile(_LITERAL_START), re.compile(_REMOTE_SCHEME)
+)
+_BYTE_URLS = _UrlPatterns(
+    (b"http://", b"ws://"),
+    re.compile(_LITERAL_START.encode("ascii")),
+    re.compile(_REMOTE_SCHEME.encode("ascii")),
+)
 # Request targets are judged only in code that also names a request library.
 _REQUEST_WORDS = {
     "python": ("requests", "httpx", "urlopen", "urllib", "aiohttp", "http.client", "websocket"),
@@ -183,10 +209,12 @@ def _names_toughtongue(kind: str, lowered: str, settings: AnalyzerSettings) -> b
         return True
     if any(trigger in lowered for trigger in _TRIGGERS):
         return True
-    # Substring tests first: they scan at memory speed, the patterns do not.
-    pieces = "ttai" in lowered or "sk_l" in lowered or "live_" in lowered
-    if pieces and _PATTERN_TRIGGERS.search(lowered):
-        return True
+    for word, pattern in _PIECE_TRIGGERS:
+        index = lowered.find(word)
+        while index != -1:
+            if pattern.match(lowered, index):
+                return True
+            index = lowered.find(word, index + 1)
     extra = (*settings.api_hosts, *settings.token_names)
     return any(word.lower() in lowered for word in extra)
 
@@ -200,25 +228,28 @@ def _may_request_plain_http(kind: str, lowered: str | bytes) -> bool:
     if language is None:
         return False
     if isinstance(lowered, bytes):
-        return _has_request_and_url(
-            lowered, (b"http://", b"ws://"), _REMOTE_HTTP_BYTES, _REQUEST_WORDS_BYTES[language]
-        )
-    return _has_request_and_url(
-        lowered, ("http://", "ws://"), _REMOTE_HTTP, _REQUEST_WORDS[language]
-    )
+        return _has_request_and_url(lowered, _BYTE_URLS, _REQUEST_WORDS_BYTES[language])
+    return _has_request_and_url(lowered, _TEXT_URLS, _REQUEST_WORDS[language])
 
 
 def _has_request_and_url(
-    lowered: AnyStr,
-    schemes: tuple[AnyStr, ...],
-    pattern: re.Pattern[AnyStr],
-    words: tuple[AnyStr, ...],
+    lowered: AnyStr, patterns: _UrlPatterns[AnyStr], words: tuple[AnyStr, ...]
 ) -> bool:
-    if not any(scheme in lowered for scheme in schemes):
-        return False
-    if pattern.search(lowered) is None:
-        return False
-    return any(word in lowered for word in words)
+    return _starts_literal_with_remote_url(lowered, patterns) and any(
+        word in lowered for word in words
+    )
+
+
+def _starts_literal_with_remote_url(lowered: AnyStr, patterns: _UrlPatterns[AnyStr]) -> bool:
+    for scheme in patterns.schemes:
+        index = lowered.find(scheme)
+        while index != -1:
+            if patterns.remote_scheme.match(lowered, index) and patterns.literal_start.search(
+                lowered, max(0, index - _LITERAL_LOOKBACK), index
+            ):
+                return True
+            index = lowered.find(scheme, index + 1)
+    return False
 
 
 def _python_may_request_plain_http(text: str) -> bool:
