@@ -227,3 +227,17 @@ def test_folded_request_urls_still_parsed(
 )
 def test_python_http_literal_check(text: str, expected: bool) -> None:
     assert analysis._python_may_request_plain_http(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("café = 1\n", True),
+        ("TTA\u0130_TOKEN = 1\n", False),
+        ("S\u212a_LIVE = 1\n", False),
+        ("x = 'caf\xe9'\n", True),
+    ],
+)
+def test_prefilter_non_ascii_lowering(text: str, expected: bool) -> None:
+    data = text.encode("utf-8")
+    assert analysis._nothing_to_report(filekinds.PYTHON, data, AnalyzerSettings()) is expected

@@ -155,8 +155,8 @@ MAX_SCRIPT_PARSE = 2_000_000
 # configured word) yields an empty report without being decoded.
 _BYTE_TRIGGERS = (b"live_", b"i_pat_", b"ttai", b"sk_l", b"tough")
 # The only code points whose lower case contains ASCII: U+0130 (to `i` plus a
-# combining dot) and the Kelvin sign U+212A (to `k`), in UTF-8.
-_LOWERS_TO_ASCII = (b"\xc4\xb0", b"\xe2\x84\xaa")
+# combining dot) and the Kelvin sign U+212A (to `k`).
+_LOWERS_TO_ASCII = ("\u0130", "\u212a")
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 
 
@@ -583,13 +583,13 @@ def _nothing_to_report(
         return False
     if data.isascii():
         return True
-    if any(sequence in data for sequence in _LOWERS_TO_ASCII):
-        return False
     try:
-        data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    return True
+    # A str test for a character wider than every character of the text
+    # returns at once, so this costs little next to a search of the bytes.
+    return not any(character in text for character in _LOWERS_TO_ASCII)
 
 
 #: A report that contains only (kind, skipped, signature, digest): what a worker

@@ -751,6 +751,8 @@ class IgnoreRules:
         parent = self._directory_state(_parent(path))
         if parent.excluded:
             return parent.decision
+        if not parent.lists:
+            return None
         return self._last_match(parent.lists, path, is_dir=False)
 
     def match(self, relative_path: str, is_dir: bool) -> IgnoreMatch | None:
