@@ -7,6 +7,7 @@ come back in walk order.
 
 from __future__ import annotations
 
+import gc
 import os
 import stat
 from collections import deque
@@ -108,6 +109,7 @@ class _Pipeline:
         self.fresh = 0
         self.started = False
         self.executor: ProcessPoolExecutor | None = None
+        self.collector_paused = False
 
     def add(self, job: FileJob) -> None:
         slot = _Slot(job)
@@ -120,7 +122,14 @@ class _Pipeline:
             if workers > 1:
                 from concurrent.futures import ProcessPoolExecutor
 
-                self.executor = ProcessPoolExecutor(max_workers=workers)
+                self.executor = ProcessPoolExecutor(max_workers=workers, initializer=gc.enable)
+                # This process now only walks and collects: its objects form no
+                # cycles, and the collector's full passes over them grew faster
+                # than the tree (0.3 s at 45,000 files, 0.8 s at 90,000). The
+                # workers, forked now, enable it again.
+                if gc.isenabled():
+                    gc.disable()
+                    self.collector_paused = True
         if not self.started:
             return
         if self.executor is None:
@@ -176,6 +185,9 @@ class _Pipeline:
             yield slot.job, slot.report, not slot.cached
 
     def close(self) -> None:
+        if self.collector_paused:
+            gc.enable()
+            self.collector_paused = False
         if self.executor is not None:
             # When the caller stops early (an error, Ctrl-C), batches not yet
             # started are dropped instead of delaying the shutdown.
