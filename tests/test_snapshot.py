@@ -181,3 +181,71 @@ def test_key_ignores_jobs_and_set_order() -> None:
     other = ScanOptions(paths=("b",), ignore=frozenset({"TTAI1", "TTAI2", "TTAI3"}))
     assert snapshot._key(base) == snapshot._key(same)
     assert snapshot._key(base) != snapshot._key(other)
+
+
+def _committed_repo(repo: Path) -> None:
+    write_files(repo, {".gitignore": ".env\n.env.local\n", "a.py": "x = 1\n"})
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "first")
+    _age(repo)
+
+
+def test_head_rewritten_rescanned(repo: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    _committed_repo(repo)
+    check_cached(repo, cache_dir)
+    head = repo / ".git" / "HEAD"
+    # Written in place, so the .git directory itself does not change.
+    with open(head, "r+", encoding="utf-8") as handle:
+        handle.write("garbage\n")
+    second = check_cached(repo, cache_dir)
+    assert not _reused(second)
+    assert second.code == 2
+
+
+def test_git_config_edited_rescanned(repo: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    _committed_repo(repo)
+    check_cached(repo, cache_dir)
+    with open(repo / ".git" / "config", "a", encoding="utf-8") as handle:
+        handle.write("[core]\n\tbare = true\n")
+    second = check_cached(repo, cache_dir)
+    assert not _reused(second)
+    assert second.code == 2
+
+
+def test_global_git_config_edited_rescanned(repo: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    _committed_repo(repo)
+    global_config = Path(os.environ["HOME"]) / ".gitconfig"
+    global_config.write_text("[user]\n\tname = Test\n", encoding="utf-8")
+    _age(global_config.parent)
+    check_cached(repo, cache_dir)
+    assert _reused(check_cached(repo, cache_dir))
+    with open(global_config, "a", encoding="utf-8") as handle:
+        handle.write("[safe]\n\tdirectory = *\n")
+    assert not _reused(check_cached(repo, cache_dir))
+
+
+def test_dangling_link_not_stored(tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    root = tmp_path / "web"
+    write_files(
+        root,
+        {
+            "pages/index.tsx": (
+                "export default function Home() {\n"
+                '  fetch("https://api.toughtongueai.com/api/public/sessions");\n'
+                "  return null;\n"
+                "}\n"
+            )
+        },
+    )
+    (root / "package.json").symlink_to("../shared/package.json")
+    _age(root)
+    first = check_cached(root, cache_dir)
+    write_files(tmp_path, {"shared/package.json": '{"dependencies": {"next": "14"}}\n'})
+    second = check_cached(root, cache_dir)
+    assert first.findings() == []
+    assert not _reused(second)
+    assert second.findings() == [("TTAI201", "pages/index.tsx", 2, 3)]

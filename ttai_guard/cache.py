@@ -53,6 +53,8 @@ RACY_NS = 2_000_000_000
 _BUSY_TIMEOUT_S = 5.0
 # Rules whose finding identity is the secret itself.
 SECRET_IDENTITY_RULES = frozenset({"TTAI101", "TTAI102"})
+# Packages whose version changes what the analyzers extract.
+_PARSER_PACKAGES = ("libcst", "tree_sitter", "tree_sitter_javascript", "tree_sitter_typescript")
 # Up to this many paths are looked up by name in one query, and more are read
 # as a range. SQLite allows 32,766 parameters since 3.32 and 999 before.
 _NAMED_LOOKUPS = 500
@@ -148,6 +150,30 @@ def _code_signature() -> bytes:
     return hasher.digest()
 
 
+def _parser_signature() -> tuple[tuple[str, str, int, int], ...]:
+    """Return the location, size and modification time of each parser package's ``__init__``.
+
+    An upgraded parser changes what the analyzers extract, and reinstalling
+    a package rewrites these files. Finding a module's spec imports nothing.
+    """
+    import importlib.util
+
+    found = []
+    for name in _PARSER_PACKAGES:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        origin = spec.origin if spec is not None and spec.origin else ""
+        try:
+            info = os.stat(origin) if origin else None
+        except OSError:
+            info = None
+        size, mtime = (info.st_size, info.st_mtime_ns) if info is not None else (0, 0)
+        found.append((name, origin, size, mtime))
+    return tuple(found)
+
+
 def configuration_key(
     settings: AnalyzerSettings, max_size: int, version: str = __version__
 ) -> bytes:
@@ -156,6 +182,7 @@ def configuration_key(
         (
             version,
             _code_signature().hex(),
+            _parser_signature(),
             settings.api_hosts,
             settings.token_names,
             settings.imported_values,

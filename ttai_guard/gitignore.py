@@ -575,6 +575,7 @@ class IgnoreMatch:
 def _is_git_marker(marker: Path) -> bool:
     """Tell whether ``marker`` is a ``.git`` directory or a ``gitdir:`` file."""
     snapshot.watch(marker)
+    snapshot.watch(marker / "HEAD")
     try:
         info = os.stat(marker)
     except OSError:

@@ -74,6 +74,7 @@ def find_work_tree(start: Path) -> Path | None:
     a repository is never mistaken for a plain directory.
     """
     directory = start if start.is_dir() else start.parent
+    _watch_configuration()
     try:
         output = _run_git(["rev-parse", "--show-toplevel"], directory)
     except GitError:
@@ -86,22 +87,56 @@ def find_work_tree(start: Path) -> Path | None:
     if snapshot.recording():
         # git looked for `.git` from the directory up to the top it found.
         _has_git_marker(Path(os.path.abspath(directory)))
+        _watch_git_directory(Path(top))
     return Path(top)
 
 
-def _index_path(root: Path) -> Path:
-    """Return where the index of the work tree at ``root`` lives (``.git`` may be a file)."""
+def _watch_configuration() -> None:
+    """Record the global and system configuration files git reads (safe.directory and others).
+
+    NOTE: the system file is taken to be /etc/gitconfig; a git built with
+    another prefix reads its own, which is not recorded.
+    """
+    if not snapshot.recording():
+        return
+    home = Path.home()
+    configured = os.environ.get("GIT_CONFIG_GLOBAL")
+    if configured:
+        snapshot.watch(configured)
+    else:
+        xdg = os.environ.get("XDG_CONFIG_HOME") or str(home / ".config")
+        snapshot.watch(Path(xdg) / "git" / "config")
+        snapshot.watch(home / ".gitconfig")
+    if not os.environ.get("GIT_CONFIG_NOSYSTEM"):
+        snapshot.watch(os.environ.get("GIT_CONFIG_SYSTEM") or "/etc/gitconfig")
+
+
+def _git_directory(root: Path) -> Path:
+    """Return the git directory of the work tree at ``root``; ``.git`` may be a ``gitdir:`` file."""
     marker = root / ".git"
     try:
         with open(marker, "rb") as handle:
             first = handle.readline(4096)
     except OSError:
         # A directory (or nothing readable): the usual layout.
-        return marker / "index"
+        return marker
     if first.startswith(b"gitdir: "):
         target = first[len(b"gitdir: ") :].strip().decode("utf-8", "surrogateescape")
-        return (root / target) / "index"
-    return marker / "index"
+        return root / target
+    return marker
+
+
+def _watch_git_directory(root: Path) -> None:
+    """Record the files of the repository at ``root`` that git reads to list tracked files."""
+    directory = _git_directory(root)
+    for name in ("HEAD", "config", "index", "commondir"):
+        snapshot.watch(directory / name)
+    try:
+        common = (directory / "commondir").read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return
+    # A linked work tree shares the main repository's configuration.
+    snapshot.watch(directory / common / "config")
 
 
 @dataclass
@@ -113,7 +148,9 @@ class Repository:
 
     @classmethod
     def open(cls, root: Path) -> Repository:
-        snapshot.watch(_index_path(root))
+        if snapshot.recording():
+            _watch_configuration()
+            _watch_git_directory(root)
         output = _run_git(["ls-files", "-z", "--cached", "--full-name"], root)
         names = output.decode("utf-8", "surrogateescape").split("\0")
         return cls(root=root, tracked={name for name in names if name})

@@ -3,8 +3,9 @@
 A scan that uses the results cache records a fingerprint (a hash of the stat
 result) of every path it reads or lists, taken before the path is used: the
 directories it walks, the files it scans, the ``.gitignore`` files, the
-``.git`` entries and the index git reads, and the files the client-side pass
-opens. Paths it looked for and did not find are recorded as missing.
+``.git`` entries, the repository's ``HEAD``, ``config`` and index, git's
+global and system configuration, and the files the client-side pass opens.
+Paths it looked for and did not find are recorded as missing.
 
 After the scan, the result and the fingerprints are stored under a key of the
 configuration (which covers the tool's own source), the scan options, the
@@ -17,8 +18,15 @@ without walking the tree or reading any file.
 A snapshot is not stored when a path's modification time lies within the
 cache's racy interval of the scan's start (an edit in the same timestamp
 tick could go unnoticed), when a path could not be stat'ed for a reason
-other than its absence, when a file could not be read, or when the result
-contains a secret (a TTAI101 or TTAI102 finding, or token-shaped bytes).
+other than its absence, when a used path is a dangling symbolic link (its
+target can appear in another directory), when a file could not be read, or
+when the result contains a secret (a TTAI101 or TTAI102 finding, or
+token-shaped bytes).
+
+NOTE: the racy test reads modification times only. A same-size edit whose
+modification time is then put back, made within one timestamp tick of the
+scan's stat of that file, would keep its fingerprint; the status change
+time in the fingerprint catches every later one.
 """
 
 from __future__ import annotations
@@ -79,6 +87,10 @@ class _Recorder:
         try:
             info = os.stat(path)
         except (FileNotFoundError, NotADirectoryError):
+            if os.path.lexists(path):
+                # A dangling link: creating its target changes another directory.
+                self.usable = False
+                return
             self.fingerprints[path] = _MISSING
             return
         except (OSError, ValueError):
