@@ -223,10 +223,28 @@ def test_folded_request_urls_still_parsed(
         ('import requests\nrequests.get(b" HTTP://x.io")\n', True),
         ('import requests\nSCHEMES = ("http://", "https://")\n', True),
         ('import requests\nrequests.get("http://x.io"\n', True),
+        ('URL = "http://x.io"\nprint(URL)\n', False),
+        ('from .api import get\nget("http://x.io")\n', False),
+        ('from requests import get as fetch\nfetch("http://x.io")\n', True),
+        ('requests.get("http://x.io")\n', True),
+        ('def f(session):\n    return session.get("http://x.io")\n', True),
+        ('self.http_client.post("http://x.io")\n', True),
+        ('import urllib.request\nurllib.request.urlopen("http://x.io")\n', True),
+        ('from urllib import request\nrequest.urlopen("http://x.io")\n', True),
+        ('from urllib.parse import quote\nquote("http://x.io")\n', False),
+        ('from http import client\nclient.HTTPConnection("http://x.io")\n', True),
     ],
 )
 def test_python_http_literal_check(text: str, expected: bool) -> None:
     assert analysis._python_may_request_plain_http(text) is expected
+
+
+def test_client_modules_cover_clients() -> None:
+    from ttai_guard.analyzers.python.clients import _CONSTRUCTORS, _MODULE_FUNCTIONS
+
+    for name in (*_MODULE_FUNCTIONS, *_CONSTRUCTORS):
+        module = name.rpartition(".")[0]
+        assert analysis._is_client_module(module), name
 
 
 @pytest.mark.parametrize(

@@ -253,12 +253,16 @@ def _starts_literal_with_remote_url(lowered: AnyStr, patterns: _UrlPatterns[AnyS
 
 
 def _python_may_request_plain_http(text: str) -> bool:
-    """Tell whether a Python string outside docstrings starts with a plain-HTTP URL.
+    """Tell whether Python code could send a request to a plain-HTTP URL literal.
 
-    The byte and text tests also match URLs quoted in comments and doctests.
-    CPython's own parser reads a module many times faster than libcst, so it
-    settles those files. Source it cannot parse returns True, and libcst then
-    reports the syntax error.
+    The byte and text tests also match URLs quoted in comments and doctests,
+    and request words in prose. CPython's own parser reads a module many
+    times faster than libcst, so it settles those files: libcst is needed
+    only when a string outside docstring statements starts with the URL and
+    the module can make a request the Python analyzer recognises. That takes
+    a client module (imported, or named as in ``requests.get``) or a receiver
+    whose name contains ``session`` or ``client``. Source CPython cannot
+    parse returns True, and libcst then reports the syntax error.
     """
     import ast
     import warnings
@@ -270,19 +274,63 @@ def _python_may_request_plain_http(text: str) -> bool:
             tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return True
+    url = client = False
     # ast.walk visits a statement before its value, so one pass sees both.
     statements: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Expr):
             statements.add(id(node.value))
-        if not isinstance(node, ast.Constant) or id(node) in statements:
-            continue
-        value = node.value
-        if isinstance(value, bytes):
-            value = value.decode("latin-1")
-        if isinstance(value, str) and value.lstrip().lower().startswith(("http://", "ws://")):
+        elif isinstance(node, ast.Constant):
+            url = url or (id(node) not in statements and _starts_with_plain_http(node.value))
+        elif isinstance(node, ast.Import):
+            client = client or any(_is_client_module(alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            module = node.module
+            client = client or any(
+                _is_client_module(f"{module}.{alias.name}") for alias in node.names
+            )
+        elif isinstance(node, ast.Name):
+            client = client or node.id in _CLIENT_ROOTS or _names_client(node.id)
+        elif isinstance(node, ast.Attribute):
+            client = client or _names_client(node.attr)
+        if url and client:
             return True
     return False
+
+
+#: The modules of the HTTP clients the Python analyzer recognises.
+PYTHON_CLIENT_MODULES = frozenset(
+    {
+        "aiohttp",
+        "http.client",
+        "httpx",
+        "requests",
+        "urllib.request",
+        "urllib3",
+        "websocket",
+        "websockets",
+    }
+)
+# Their first names: code may name a client without importing it (`requests.get`).
+_CLIENT_ROOTS = frozenset(module.partition(".")[0] for module in PYTHON_CLIENT_MODULES)
+
+
+def _is_client_module(dotted: str) -> bool:
+    """Tell whether an imported module or name is, or is inside, a client module."""
+    return any(
+        dotted == module or dotted.startswith(module + ".") for module in PYTHON_CLIENT_MODULES
+    )
+
+
+def _names_client(name: str) -> bool:
+    lowered = name.lower()
+    return "session" in lowered or "client" in lowered
+
+
+def _starts_with_plain_http(value: object) -> bool:
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    return isinstance(value, str) and value.lstrip().lower().startswith(("http://", "ws://"))
 
 
 # O_NONBLOCK keeps the open of a FIFO from waiting for a writer; the file
