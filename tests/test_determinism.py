@@ -109,3 +109,67 @@ def test_output_identical(runs: dict[str, Run], name: str) -> None:
     reference = runs["no cache, jobs 1"]
     assert runs[name].code == reference.code
     assert runs[name].stdout == reference.stdout
+
+
+def _secret_free_tree(root: Path) -> None:
+    """Write a tree whose findings carry no secret, so its result can be stored whole."""
+    files: dict[str, str] = {
+        "package.json": '{"name": "app", "dependencies": {"next": "15.0.0"}}\n',
+        ".env": "TTAI_TOKEN=\n",
+        "server/client.py": 'import requests\nrequests.get("http://metrics.example.com/report")\n',
+        "server/config.yaml": "api_url: http://api.toughtongueai.com/v1\n",
+        "app/page.tsx": (
+            '"use client";\n'
+            "export default function Page() {\n"
+            "  fetch('https://api.toughtongueai.com/v1/sessions');\n"
+            "  return null;\n"
+            "}\n"
+        ),
+    }
+    for number in range(_FILLER_COUNT):
+        files[f"lib/module_{number:02}.py"] = f"def value_{number}():\n    return {number}\n"
+    write_files(root, files)
+    git(root, "add", "package.json", "server", "lib")
+    git(root, "commit", "-q", "-m", "initial")
+    past = os.stat(root).st_mtime - 60
+    for path in [root, *root.rglob("*")]:
+        os.utime(path, (past, past))
+
+
+@pytest.fixture(scope="module")
+def snapshot_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+    root = tmp_path_factory.mktemp("snapshot") / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    _secret_free_tree(root)
+    cache_dir = tmp_path_factory.mktemp("cache")
+    return {
+        "no cache, jobs 1": _check(root, cache_dir, "--no-cache", "--jobs", "1"),
+        "no cache, jobs 2": _check(root, cache_dir, "--no-cache", "--jobs", "2"),
+        "cache, first run": _check(root, cache_dir, "-v"),
+        "cache, second run": _check(root, cache_dir, "-v"),
+        "cache, jobs 1": _check(root, cache_dir, "-v", "--jobs", "1"),
+    }
+
+
+def test_snapshot_tree_findings(snapshot_runs: dict[str, Run]) -> None:
+    reference = snapshot_runs["no cache, jobs 1"]
+    rules = {finding["rule"] for finding in reference.json()["findings"]}
+    assert reference.code == 1
+    assert rules == {"TTAI201", "TTAI301", "TTAI302", "TTAI401"}
+
+
+@pytest.mark.parametrize(
+    ("name", "reused"),
+    [
+        ("no cache, jobs 2", False),
+        ("cache, first run", False),
+        ("cache, second run", True),
+        ("cache, jobs 1", True),
+    ],
+)
+def test_snapshot_output_identical(snapshot_runs: dict[str, Run], name: str, reused: bool) -> None:
+    reference = snapshot_runs["no cache, jobs 1"]
+    assert snapshot_runs[name].code == reference.code
+    assert snapshot_runs[name].stdout == reference.stdout
+    assert ("the last result was reused" in snapshot_runs[name].stderr) is reused
