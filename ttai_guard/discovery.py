@@ -424,13 +424,18 @@ def discover(paths: Iterable[str], options: DiscoveryOptions | None = None) -> D
 
 
 def iter_discover(
-    paths: Iterable[str], options: DiscoveryOptions | None, result: Discovery
+    paths: Iterable[str],
+    options: DiscoveryOptions | None,
+    result: Discovery,
+    keep_all: bool = True,
 ) -> Iterator[FileEntry]:
     """Yield each file to scan as the walk finds it, and fill ``result`` as :func:`discover` does.
 
     The skipped paths, errors, workspaces and notices in ``result`` are
-    complete once the iterator is exhausted. Raises DiscoveryError before
-    yielding anything when a path does not exist.
+    complete once the iterator is exhausted. Without ``keep_all``,
+    ``result.files`` keeps only dotenv files, so a caller that consumes the
+    files as they come does not hold every path. Raises DiscoveryError
+    before yielding anything when a path does not exist.
     """
     walker = _Walker(options or DiscoveryOptions(), result)
     arguments = list(paths) or ["."]
@@ -441,7 +446,7 @@ def iter_discover(
         )
         raise DiscoveryError(f"path not found: {shown}")
     seen: set[Path] = set()
-    found: set[Path] = set()
+    found: set[str] = set()
     for argument in arguments:
         absolute = _absolute(Path(argument))
         if absolute in seen:
@@ -453,9 +458,11 @@ def iter_discover(
             new = result.files[done:]
             del result.files[done:]
             for entry in new:
-                if entry.path not in found:
-                    found.add(entry.path)
-                    result.files.append(entry)
+                text = str(entry.path)
+                if text not in found:
+                    found.add(text)
+                    if keep_all or is_env_file_name(entry.path.name):
+                        result.files.append(entry)
                     yield entry
             done = len(result.files)
     # .gitignore files are read as the walk reaches them, so their warnings

@@ -66,16 +66,26 @@ class ProjectInput:
     paths: list[Path] = field(default_factory=list)
     kinds: dict[Path, str] = field(default_factory=dict)
     facts: dict[Path, ClientFacts] = field(default_factory=dict)
+    #: Files recorded as (path text, kind) and not yet in ``paths``: a string
+    #: takes a fraction of a Path's memory, and most scans never need them.
+    pending: list[tuple[str, str]] = field(default_factory=list)
 
     def record(self, reports: Iterable[FileReport]) -> Iterator[FileReport]:
         """Yield ``reports`` unchanged, keeping what the pass needs from each scanned file."""
         for report in reports:
             if not (report.vanished or report.error or report.skipped):
-                self.paths.append(report.path)
-                self.kinds[report.path] = report.kind
+                self.pending.append((str(report.path), report.kind))
                 if report.client_facts is not None:
                     self.facts[report.path] = report.client_facts
             yield report
+
+    def expand(self) -> None:
+        """Move the recorded files into ``paths`` and ``kinds``."""
+        for text, kind in self.pending:
+            path = Path(text)
+            self.paths.append(path)
+            self.kinds[path] = kind
+        self.pending = []
 
 
 @dataclass
@@ -339,6 +349,7 @@ def run_project_pass(
     state = _Pass(project_input, options)
     if not has_candidates(project_input, state.variables):
         return result
+    project_input.expand()
     project = build(state, options)
     state.resolve_imported_values()
     state.find_public_token_reads()

@@ -62,6 +62,8 @@ _PARALLEL_THRESHOLD = 48
 _BATCH_SIZE = 16
 # Jobs taken from the walk (and looked up in the cache) at a time.
 _CHUNK_SIZE = 256
+# Jobs that may wait for their reports before the walk pauses for the workers.
+_MAX_BACKLOG = 4096
 
 
 def _job_for(entry: FileEntry, discovery: Discovery) -> FileJob:
@@ -178,7 +180,10 @@ class _Pipeline:
         while self.slots:
             slot = self.slots[0]
             if slot.report is None:
-                if slot.future is None or not (final or slot.future.done()):
+                # Past the backlog limit the walk waits for the workers, so
+                # memory does not grow with the tree.
+                wait = final or len(self.slots) > _MAX_BACKLOG
+                if slot.future is None or not (wait or slot.future.done()):
                     return
                 slot.report = expand_report(slot.job, slot.future.result()[slot.index])
             self.slots.popleft()
@@ -366,7 +371,7 @@ def _counted(reports: Iterator[FileReport], total: int, progress: Progress) -> I
 def scan_tree(options: ScanOptions, progress: Progress | None = None) -> ScanResult:
     """Scan the files under ``options.paths`` as they are on disk, ignoring the git modes."""
     discovery = Discovery()
-    entries = iter_discover(options.paths, options.discovery_options(), discovery)
+    entries = iter_discover(options.paths, options.discovery_options(), discovery, keep_all=False)
     result = ScanResult()
     jobs: Iterable[FileJob] = (_job_for(entry, discovery) for entry in entries)
     if progress is not None:
