@@ -249,3 +249,17 @@ def test_dangling_link_not_stored(tmp_path: Path) -> None:
     assert first.findings() == []
     assert not _reused(second)
     assert second.findings() == [("TTAI201", "pages/index.tsx", 2, 3)]
+
+
+def test_missing_path_covered_by_earlier_directory() -> None:
+    fingerprints = {
+        "/t/a": 11,
+        "/t/a/.gitignore": snapshot._MISSING,
+        "/t/b/.gitignore": snapshot._MISSING,
+        "/t/b": 12,
+        "/t/c/x": snapshot._MISSING,
+    }
+    # /t/b was fingerprinted after its .gitignore was found missing: a
+    # .gitignore created in between is already part of that fingerprint, so
+    # the path keeps a check of its own.
+    assert snapshot._uncovered_missing(fingerprints) == ["/t/b/.gitignore", "/t/c/x"]

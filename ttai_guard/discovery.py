@@ -333,6 +333,9 @@ class _Walker:
             self.result.skipped.append(Skipped(path, "excluded by configuration"))
             return None
         if is_dir:
+            # Before its .gitignore is looked for, so that a missing one is
+            # covered by the directory's fingerprint.
+            snapshot.watch(path)
             return self.visit_directory(path, workspace, in_build)
         if not is_file:
             self.result.skipped.append(Skipped(path, "not a regular file"))

@@ -234,6 +234,27 @@ def scan_recorded(options: ScanOptions, scan: Any) -> ScanResult:
     return result
 
 
+def _uncovered_missing(fingerprints: dict[str, int]) -> list[str]:
+    """Return the missing paths that their directory's fingerprint does not cover.
+
+    A path cannot appear without changing its directory's fingerprint, so a
+    missing path needs no check of its own when that fingerprint was taken
+    before the path was found missing (the dict keeps the order of first use).
+    """
+    order = {path: number for number, path in enumerate(fingerprints)}
+    uncovered = []
+    for path, fingerprint in fingerprints.items():
+        if fingerprint != _MISSING:
+            continue
+        directory = os.path.dirname(path)
+        covered = (
+            fingerprints.get(directory, _MISSING) != _MISSING and order[directory] < order[path]
+        )
+        if not covered:
+            uncovered.append(path)
+    return uncovered
+
+
 def _store(options: ScanOptions, recorder: _Recorder, result: ScanResult, started: int) -> None:
     if not recorder.usable or result.errors or result.cache is None:
         return
@@ -246,13 +267,7 @@ def _store(options: ScanOptions, recorder: _Recorder, result: ScanResult, starte
     stored_cache, result.cache = result.cache, None
     try:
         present = {p: f for p, f in recorder.fingerprints.items() if f != _MISSING}
-        # A missing path in a directory whose fingerprint is kept cannot appear
-        # without changing that directory's fingerprint.
-        missing = [
-            p
-            for p, f in recorder.fingerprints.items()
-            if f == _MISSING and os.path.dirname(p) not in present
-        ]
+        missing = _uncovered_missing(recorder.fingerprints)
         joined = "\0".join(present)
         packed = array("q", present.values()).tobytes()
         blob = pickle.dumps(
