@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import CACHE_STATISTICS, PAT, SK, Run, check_cached, git, write_files
 
-from ttai_guard import snapshot
+from ttai_guard import snapshot, usedpaths
 from ttai_guard.runner import ScanOptions
 
 _REUSED = "nothing changed, so the last result was reused"
@@ -254,10 +254,10 @@ def test_dangling_link_not_stored(tmp_path: Path) -> None:
 def test_missing_path_covered_by_earlier_directory() -> None:
     fingerprints = {
         "/t/a": 11,
-        "/t/a/.gitignore": snapshot._MISSING,
-        "/t/b/.gitignore": snapshot._MISSING,
+        "/t/a/.gitignore": usedpaths.MISSING,
+        "/t/b/.gitignore": usedpaths.MISSING,
         "/t/b": 12,
-        "/t/c/x": snapshot._MISSING,
+        "/t/c/x": usedpaths.MISSING,
     }
     # /t/b was fingerprinted after its .gitignore was found missing: a
     # .gitignore created in between is already part of that fingerprint, so

@@ -43,10 +43,9 @@ FILE_RULES: tuple[Callable[[FileContext, Facts], Iterator[Hit]], ...] = (
 
 # A file whose lower-cased text contains none of these can hold no token,
 # ToughTongue URL or token-named credential, so it is not parsed for them.
-# `i_pat_` and `live_` at the start of a literal (below) catch a token prefix
-# split across literals early (`"tt" + "ai_pat_"`, `"sk_" + "live_"`); later
-# split points leave `sk_l` to `sk_live` before a quote, or `ttai` at the start
-# of a word.
+# `i_pat_` here and `live_` after a quote (below) catch a token prefix split
+# early (`"tt" + "ai_pat_"`, `"sk_" + "live_"`). Later split points leave
+# `sk_l` before a quote, or `ttai` at the start of a word.
 _TRIGGERS = (
     "sk_live_",
     "ttai_pat_",
@@ -55,28 +54,25 @@ _TRIGGERS = (
     "tough-tongue",
     "i_pat_",
 )
-# `ttai` starts a word in TTAI_TOKEN and ttaiPat; inside other words
+# `ttai` starts a word in TTAI_TOKEN and ttaiPat. Inside other words
 # (`attainable`) it counts only when a credential word follows. `live_` counts
-# only after a quote, because names such as `keep_alive_` and `live_server`
-# are common.
-# Each is matched where `find` locates its first word, because one pattern of
-# alternatives steps through every position of the text.
+# only after a quote, because names such as `live_server` are common. Each
+# pattern is matched where `find` locates its word: a pattern of alternatives
+# would step through every position of the text.
 _PIECE_TRIGGERS = (
     ("sk_l", re.compile(r"sk_l(?:i(?:ve?)?)?[\"'`]")),
     ("ttai", re.compile(r"(?<![a-z])ttai|ttai[_-]?(?:token|key|pat|secret|auth|api|bearer)")),
     ("live_", re.compile(r"(?<=[\"'`])live_")),
 )
-# A plain-HTTP URL at the start of a string literal (after a quote, or `=` for
-# an unquoted HTML attribute), to a host that is not local. A request target
-# whose value starts with such a URL starts with such a literal, even when the
-# analyzers fold constants into it (`"http://" + HOST`, `f"http://{HOST}"`), so
-# URLs in comments and prose do not make a file worth parsing. XML namespace
-# URIs (www.w3.org) and the Apache license URL are not request targets.
-# ASCII whitespace classes keep the byte and text patterns equivalent.
-# The URL is found with `find` and both patterns are tried at each hit: one
-# regular expression that starts with a character class steps through every
-# position of the text, several times slower. Leading whitespace counts up to
-# _LITERAL_LOOKBACK characters.
+# A plain-HTTP URL to a non-local host at the start of a string literal (after
+# a quote, or `=` for an unquoted HTML attribute). A request target whose value
+# starts with such a URL starts with such a literal, also when the analyzers
+# fold constants into it (`"http://" + HOST`), so URLs in comments and prose
+# do not make a file worth parsing. XML namespace URIs (www.w3.org) and the
+# Apache license URL are not request targets either. The scheme is located
+# with `find` and both patterns are tried there, with up to _LITERAL_LOOKBACK
+# characters of leading whitespace. ASCII whitespace classes keep the byte and
+# text patterns equivalent.
 _LITERAL_START = r"[\"'`=](?:[ \t\n\r\f\v]|\\[nrt])*\Z"
 _REMOTE_SCHEME = (
     r"(?:http|ws)://"
@@ -257,11 +253,11 @@ def _python_may_request_plain_http(text: str) -> bool:
 
     The byte and text tests also match URLs quoted in comments and doctests,
     and request words in prose. CPython's own parser reads a module many
-    times faster than libcst, so it settles those files: libcst is needed
+    times faster than libcst, so it settles those files. libcst is needed
     only when a string outside docstring statements starts with the URL and
-    the module can make a request the Python analyzer recognises. That takes
-    a client module (imported, or named as in ``requests.get``) or a receiver
-    whose name contains ``session`` or ``client``. Source CPython cannot
+    the module can make a request that the Python analyzer recognises. That
+    takes a client module (imported, or written as in ``requests.get``) or a
+    name that contains ``session`` or ``client``. Source that CPython cannot
     parse returns True, and libcst then reports the syntax error.
     """
     import ast
@@ -275,13 +271,14 @@ def _python_may_request_plain_http(text: str) -> bool:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return True
     url = client = False
-    # ast.walk visits a statement before its value, so one pass sees both.
-    statements: set[int] = set()
+    # ast.walk visits an expression statement before its value, so one pass
+    # can tell docstrings and other bare strings from the other constants.
+    bare_values: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Expr):
-            statements.add(id(node.value))
+            bare_values.add(id(node.value))
         elif isinstance(node, ast.Constant):
-            url = url or (id(node) not in statements and _starts_with_plain_http(node.value))
+            url = url or (id(node) not in bare_values and _starts_with_plain_http(node.value))
         elif isinstance(node, ast.Import):
             client = client or any(_is_client_module(alias.name) for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ttai_guard import __version__, snapshot
+from ttai_guard import __version__, usedpaths
 from ttai_guard.tokens import find_token_bytes
 
 if TYPE_CHECKING:
@@ -296,10 +296,10 @@ class ResultsCache:
             try:
                 info = os.stat(job.path)
             except OSError:
-                snapshot.watch(job.path)
+                usedpaths.watch(job.path)
                 wanted.append(None)
                 continue
-            snapshot.note(job.path, info)
+            usedpaths.note(job.path, info)
             if not stat.S_ISREG(info.st_mode):
                 wanted.append(None)
                 continue

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ttai_guard import snapshot
+from ttai_guard import usedpaths
 from ttai_guard.filekinds import is_env_file_name
 
 if TYPE_CHECKING:
@@ -265,7 +265,7 @@ class _Walker:
     def add_path(self, argument: str) -> Iterator[None]:
         """Add the files under ``argument``, pausing after each directory read."""
         path = _absolute(Path(argument))
-        snapshot.watch(path)
+        usedpaths.watch(path)
         try:
             info = os.stat(path)
         except FileNotFoundError:
@@ -292,7 +292,7 @@ class _Walker:
         stack = [(top, False)]
         while stack:
             directory, in_build = stack.pop()
-            snapshot.watch(directory)
+            usedpaths.watch(directory)
             try:
                 with os.scandir(directory) as iterator:
                     entries = sorted(iterator, key=lambda entry: entry.name, reverse=True)
@@ -335,7 +335,7 @@ class _Walker:
         if is_dir:
             # Before its .gitignore is looked for, so that a missing one is
             # covered by the directory's fingerprint.
-            snapshot.watch(path)
+            usedpaths.watch(path)
             return self.visit_directory(path, workspace, in_build)
         if not is_file:
             self.result.skipped.append(Skipped(path, "not a regular file"))

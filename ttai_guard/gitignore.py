@@ -35,7 +35,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from ttai_guard import snapshot
+from ttai_guard import usedpaths
 
 __all__ = [
     "IgnoreMatch",
@@ -159,7 +159,7 @@ def _read_gitignore(path: Path, source: str, warnings: list[str]) -> bytes | Non
     O_NONBLOCK, so a symbolic link is never followed and a FIFO or device file is never
     read, even if one replaces the file between the two calls.
     """
-    snapshot.watch(path)
+    usedpaths.watch(path)
     try:
         info = os.lstat(path)
     except (FileNotFoundError, NotADirectoryError):
@@ -574,8 +574,8 @@ class IgnoreMatch:
 
 def _is_git_marker(marker: Path) -> bool:
     """Tell whether ``marker`` is a ``.git`` directory or a ``gitdir:`` file."""
-    snapshot.watch(marker)
-    snapshot.watch(marker / "HEAD")
+    usedpaths.watch(marker)
+    usedpaths.watch(marker / "HEAD")
     try:
         info = os.stat(marker)
     except OSError:
@@ -804,7 +804,7 @@ class IgnoreRules:
         directory = self._top_relative(relative_dir)
         while True:
             source = f"{directory}/{_GITIGNORE}" if directory else _GITIGNORE
-            snapshot.watch(self.top / source)
+            usedpaths.watch(self.top / source)
             try:
                 mode = os.lstat(self.top / source).st_mode
             except OSError as error:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
-from ttai_guard import snapshot
+from ttai_guard import usedpaths
 
 # Settings for every git call, so that no setting of the scanned repository
 # makes git run a program (fsmonitor hooks) or page its output.
@@ -60,7 +60,7 @@ def _has_git_marker(directory: Path) -> bool:
     """Tell whether ``directory`` or a parent contains a ``.git`` entry."""
     for candidate in (directory, *directory.parents):
         marker = candidate / ".git"
-        snapshot.watch(marker)
+        usedpaths.watch(marker)
         if os.path.lexists(marker):
             return True
     return False
@@ -84,7 +84,7 @@ def find_work_tree(start: Path) -> Path | None:
     top = output.decode("utf-8", "surrogateescape").strip()
     if not top:
         return None
-    if snapshot.recording():
+    if usedpaths.recording():
         # git looked for `.git` from the directory up to the top it found.
         _has_git_marker(Path(os.path.abspath(directory)))
         _watch_git_directory(Path(top))
@@ -97,18 +97,18 @@ def _watch_configuration() -> None:
     NOTE: the system file is taken to be /etc/gitconfig; a git built with
     another prefix reads its own, which is not recorded.
     """
-    if not snapshot.recording():
+    if not usedpaths.recording():
         return
     home = Path.home()
     configured = os.environ.get("GIT_CONFIG_GLOBAL")
     if configured:
-        snapshot.watch(configured)
+        usedpaths.watch(configured)
     else:
         xdg = os.environ.get("XDG_CONFIG_HOME") or str(home / ".config")
-        snapshot.watch(Path(xdg) / "git" / "config")
-        snapshot.watch(home / ".gitconfig")
+        usedpaths.watch(Path(xdg) / "git" / "config")
+        usedpaths.watch(home / ".gitconfig")
     if not os.environ.get("GIT_CONFIG_NOSYSTEM"):
-        snapshot.watch(os.environ.get("GIT_CONFIG_SYSTEM") or "/etc/gitconfig")
+        usedpaths.watch(os.environ.get("GIT_CONFIG_SYSTEM") or "/etc/gitconfig")
 
 
 def _git_directory(root: Path) -> Path:
@@ -130,13 +130,13 @@ def _watch_git_directory(root: Path) -> None:
     """Record the files of the repository at ``root`` that git reads to list tracked files."""
     directory = _git_directory(root)
     for name in ("HEAD", "config", "index", "commondir"):
-        snapshot.watch(directory / name)
+        usedpaths.watch(directory / name)
     try:
         common = (directory / "commondir").read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError):
         return
     # A linked work tree shares the main repository's configuration.
-    snapshot.watch(directory / common / "config")
+    usedpaths.watch(directory / common / "config")
 
 
 @dataclass
@@ -148,7 +148,7 @@ class Repository:
 
     @classmethod
     def open(cls, root: Path) -> Repository:
-        if snapshot.recording():
+        if usedpaths.recording():
             _watch_configuration()
             _watch_git_directory(root)
         output = _run_git(["ls-files", "-z", "--cached", "--full-name"], root)

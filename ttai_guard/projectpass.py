@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ttai_guard import filekinds, snapshot
+from ttai_guard import filekinds, usedpaths
 from ttai_guard.analysis import FileReport, _to_findings, analyze_text
 from ttai_guard.analyzers import AnalysisError, AnalyzerSettings
 from ttai_guard.decoding import decode
@@ -120,7 +120,7 @@ def has_candidates(project_input: ProjectInput, variables: TokenVariables) -> bo
 
 def _read_text(path: Path, max_size: int) -> str | None:
     """Decode a regular file from disk, or return ``None`` when it cannot be read."""
-    snapshot.watch(path)
+    usedpaths.watch(path)
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return None

@@ -130,15 +130,16 @@ def run_scan(options: ScanOptions, progress: Progress | None = None) -> ScanResu
         from ttai_guard.gitmodes import run_git_scan
 
         return run_git_scan(options, progress)
+    if not options.use_cache:
+        from ttai_guard.treescan import scan_tree
+
+        return scan_tree(options, progress)
     from ttai_guard import snapshot
 
-    if options.use_cache:
-        # Importing the scanner takes longer than reusing a stored result.
-        reused = snapshot.reuse(options, [])
-        if reused is not None:
-            return reused
+    # Checked before the scanner is imported, which takes longer than a reuse.
+    reused = snapshot.reuse(options)
+    if reused is not None:
+        return reused
     from ttai_guard.treescan import scan_tree
 
-    if not options.use_cache:
-        return scan_tree(options, progress)
     return snapshot.scan_recorded(options, lambda: scan_tree(options, progress))

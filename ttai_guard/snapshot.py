@@ -1,16 +1,16 @@
 """Tree snapshots: a whole scan's result, reused while nothing it read has changed.
 
-A scan that uses the results cache records a fingerprint (a hash of the stat
-result) of every path it reads or lists, taken before the path is used: the
-directories it walks, the files it scans, the ``.gitignore`` files, the
-``.git`` entries, the repository's ``HEAD``, ``config`` and index, git's
+A scan that uses the results cache runs under :func:`ttai_guard.usedpaths.record`,
+which fingerprints every path the scan reads or lists before it is used. These
+are the directories it walks, the files it scans, the ``.gitignore`` files,
+the ``.git`` entries, the repository's ``HEAD``, ``config`` and index, git's
 global and system configuration, and the files the client-side pass opens.
 Paths it looked for and did not find are recorded as missing.
 
-After the scan, the result and the fingerprints are stored under a key of the
-configuration (which covers the tool's own source), the scan options, the
-working directory, the Python version and the environment variables that
-change what git and the tool read. The next run with the same key stats the
+After the scan, the result and the fingerprints are stored under a key. The
+key covers the configuration (including the tool's own source), the scan
+options, the working directory, the Python version and the environment
+variables that change what git and the tool read. The next run with the same key stats the
 same paths. When every fingerprint matches (a new file changes its
 directory's, an edit changes the file's), it returns the stored result
 without walking the tree or reading any file.
@@ -39,14 +39,13 @@ import sys
 import time
 import zlib
 from array import array
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ttai_guard import cache
 from ttai_guard.tokens import find_token_bytes
+from ttai_guard.usedpaths import MISSING, Recorder, fingerprint, record
 
 if TYPE_CHECKING:
     from ttai_guard.runner import ScanOptions, ScanResult
@@ -58,83 +57,6 @@ _ENVIRONMENT = ("HOME", "PATH", "XDG_CONFIG_HOME")
 _ENVIRONMENT_PREFIXES = ("GIT_",)
 # Bumped when the stored layout changes.
 _LAYOUT = 3
-# The fingerprint of a path that does not exist. hash() never returns -1.
-_MISSING = -1
-
-
-def _fingerprint(info: os.stat_result) -> int:
-    """Return a hash of the mode, size, modification and change times, inode and device.
-
-    Integer tuples hash alike in every process of one Python version, and
-    the snapshot key includes the version.
-    """
-    return hash(
-        (info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
-    )
-
-
-class _Recorder:
-    """The paths a scan used, each with its fingerprint when first used."""
-
-    def __init__(self) -> None:
-        self.fingerprints: dict[str, int] = {}
-        self.newest_mtime_ns = 0
-        self.usable = True
-
-    def watch(self, path: str) -> None:
-        if path in self.fingerprints:
-            return
-        try:
-            info = os.stat(path)
-        except (FileNotFoundError, NotADirectoryError):
-            if os.path.lexists(path):
-                # A dangling link: creating its target changes another directory.
-                self.usable = False
-                return
-            self.fingerprints[path] = _MISSING
-            return
-        except (OSError, ValueError):
-            # Unreadable now, so perhaps readable next time: nothing to reuse.
-            self.usable = False
-            return
-        self.note(path, info)
-
-    def note(self, path: str, info: os.stat_result) -> None:
-        if path not in self.fingerprints:
-            self.fingerprints[path] = _fingerprint(info)
-            self.newest_mtime_ns = max(self.newest_mtime_ns, info.st_mtime_ns)
-
-
-_active: _Recorder | None = None
-
-
-def watch(path: str | Path) -> None:
-    """Record that the running scan reads or lists ``path`` (absolute or relative to the cwd)."""
-    if _active is not None:
-        text = os.fspath(path)
-        _active.watch(text if os.path.isabs(text) else os.path.abspath(text))
-
-
-def note(path: Path, info: os.stat_result) -> None:
-    """Record a stat result the running scan took of the absolute ``path`` before using it."""
-    if _active is not None:
-        _active.note(os.fspath(path), info)
-
-
-def recording() -> bool:
-    """Tell whether a scan is recording the paths it uses."""
-    return _active is not None
-
-
-@contextmanager
-def _recording() -> Iterator[_Recorder]:
-    global _active
-    recorder = _Recorder()
-    _active = recorder
-    try:
-        yield recorder
-    finally:
-        _active = None
 
 
 def _canonical(value: Any) -> Any:
@@ -184,7 +106,7 @@ def _unchanged(paths: list[str], fingerprints: array[int], missing: list[str]) -
     try:
         # One C-level loop of stat calls: per path, the system call is most of the cost.
         for info, expected in zip(map(os.stat, paths), fingerprints, strict=True):
-            if _fingerprint(info) != expected:
+            if fingerprint(info) != expected:
                 return False
     except (OSError, ValueError):
         # Removed, or now unreadable.
@@ -192,9 +114,12 @@ def _unchanged(paths: list[str], fingerprints: array[int], missing: list[str]) -
     return not any(os.path.lexists(path) for path in missing)
 
 
-def reuse(options: ScanOptions, notices: list[str]) -> ScanResult | None:
-    """Return the stored result of the last identical scan if nothing it used has changed."""
-    opened = cache.open_database(notices)
+def reuse(options: ScanOptions) -> ScanResult | None:
+    """Return the stored result of the last identical scan if nothing it used has changed.
+
+    A cache that cannot be opened returns None; the scan that follows reports why.
+    """
+    opened = cache.open_database([])
     if opened is None:
         return None
     connection, _ = opened
@@ -228,7 +153,7 @@ def reuse(options: ScanOptions, notices: list[str]) -> ScanResult | None:
 def scan_recorded(options: ScanOptions, scan: Any) -> ScanResult:
     """Run ``scan()`` while recording the paths it uses, then store its result."""
     started = time.time_ns()
-    with _recording() as recorder:
+    with record() as recorder:
         result: ScanResult = scan()
     _store(options, recorder, result, started)
     return result
@@ -243,19 +168,17 @@ def _uncovered_missing(fingerprints: dict[str, int]) -> list[str]:
     """
     order = {path: number for number, path in enumerate(fingerprints)}
     uncovered = []
-    for path, fingerprint in fingerprints.items():
-        if fingerprint != _MISSING:
+    for path, found in fingerprints.items():
+        if found != MISSING:
             continue
         directory = os.path.dirname(path)
-        covered = (
-            fingerprints.get(directory, _MISSING) != _MISSING and order[directory] < order[path]
-        )
+        covered = fingerprints.get(directory, MISSING) != MISSING and order[directory] < order[path]
         if not covered:
             uncovered.append(path)
     return uncovered
 
 
-def _store(options: ScanOptions, recorder: _Recorder, result: ScanResult, started: int) -> None:
+def _store(options: ScanOptions, recorder: Recorder, result: ScanResult, started: int) -> None:
     if not recorder.usable or result.errors or result.cache is None:
         return
     if any(f.rule in cache.SECRET_IDENTITY_RULES and f.identity for f in result.findings):
@@ -266,7 +189,7 @@ def _store(options: ScanOptions, recorder: _Recorder, result: ScanResult, starte
     files = result.cache.hits + result.cache.misses
     stored_cache, result.cache = result.cache, None
     try:
-        present = {p: f for p, f in recorder.fingerprints.items() if f != _MISSING}
+        present = {p: f for p, f in recorder.fingerprints.items() if f != MISSING}
         missing = _uncovered_missing(recorder.fingerprints)
         joined = "\0".join(present)
         packed = array("q", present.values()).tobytes()
@@ -279,8 +202,8 @@ def _store(options: ScanOptions, recorder: _Recorder, result: ScanResult, starte
         return
 
     data = zlib.compress(blob, 1)
-    notices: list[str] = []
-    opened = cache.open_database(notices)
+    # The scan has already reported a cache that cannot be opened.
+    opened = cache.open_database([])
     if opened is None:
         return
     connection, _ = opened

@@ -17,7 +17,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ttai_guard import filekinds, snapshot
+from ttai_guard import filekinds, usedpaths
 from ttai_guard.analysis import (
     CompactReport,
     FileJob,
@@ -242,7 +242,7 @@ def _stored_fresh(
 
 def _is_suppressed(hit: RepositoryHit) -> bool:
     """Tell whether the line a repository finding points at suppresses it."""
-    snapshot.watch(hit.path)
+    usedpaths.watch(hit.path)
     try:
         # Read regular files only: a .gitignore may be a link to a device.
         if not stat.S_ISREG(os.lstat(hit.path).st_mode):
@@ -272,7 +272,7 @@ def _repository_findings(hit: RepositoryHit) -> Finding:
 def _holds_values(path: Path) -> bool:
     from ttai_guard.analyzers.envfile import env_has_values
 
-    snapshot.watch(path)
+    usedpaths.watch(path)
     try:
         if not stat.S_ISREG(os.lstat(path).st_mode):
             # A tracked link (perhaps to a device) contains a path, not values.

@@ -27,7 +27,7 @@ import os
 import os.path
 from pathlib import Path
 
-from ttai_guard import snapshot
+from ttai_guard import usedpaths
 from ttai_guard.clientside import BOTH, CLIENT, SERVER, UNKNOWN, Placement, ProjectFiles
 from ttai_guard.clientside.astro import rendered_components
 from ttai_guard.clientside.classify import Label, classify
@@ -137,7 +137,7 @@ class Project:
         home = normalize(Path.home())
         current = base
         while True:
-            snapshot.watch(current / "package.json")
+            usedpaths.watch(current / "package.json")
             if (current / "package.json").is_file() and current != home:
                 root = current
                 break
@@ -397,7 +397,7 @@ class Project:
     def _exists(self, path: Path) -> bool:
         if path in self.resolver.paths:
             return True
-        snapshot.watch(path)
+        usedpaths.watch(path)
         return path.is_file()
 
     def _listing(self, directory: Path) -> list[Path]:
@@ -406,7 +406,7 @@ class Project:
             for path in self.resolver.paths:
                 self._directories.setdefault(path.parent, []).append(path)
         names = {path.name for path in self._directories.get(directory, [])}
-        snapshot.watch(directory)
+        usedpaths.watch(directory)
         with contextlib.suppress(OSError):
             names.update(entry.name for entry in os.scandir(directory) if entry.is_file())
         return [directory / name for name in sorted(names)]
@@ -420,7 +420,7 @@ class Project:
         if path in self.resolver.paths:
             text = self.files.text(path)
         else:
-            snapshot.watch(path)
+            usedpaths.watch(path)
             try:
                 if path.is_file() and path.stat().st_size <= _MAX_CONFIG_BYTES:
                     text = path.read_text(encoding="utf-8", errors="replace")

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ttai_guard import snapshot
+from ttai_guard import usedpaths
 from ttai_guard.discovery import Workspace
 from ttai_guard.filekinds import is_env_file_name, is_env_template
 
@@ -42,7 +42,7 @@ def _required_names(env_names: Iterable[str]) -> list[str]:
 
 def _gitignore_line(path: Path) -> int:
     """Return the line a new entry would go after: the last line, or 1."""
-    snapshot.watch(path)
+    usedpaths.watch(path)
     try:
         if path.is_symlink() or not path.is_file():
             return 1
@@ -94,7 +94,7 @@ def _nearest_gitignore(workspace: Workspace, directory: str) -> Path:
     parts = PurePosixPath(directory).parts if directory else ()
     for end in range(len(parts), -1, -1):
         candidate = workspace.root.joinpath(*parts[:end], ".gitignore")
-        snapshot.watch(candidate)
+        usedpaths.watch(candidate)
         if candidate.is_file() and not candidate.is_symlink():
             return candidate
     return workspace.root / ".gitignore"
